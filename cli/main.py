@@ -1,0 +1,228 @@
+"""`mixmap`: one subcommand per stage, each a few lines over core.
+
+User mistakes (core.errors.MixmapError) print one line and exit 1; `--json` gives machine-readable output.
+Stage-specific commands live in sibling modules (cli/quality.py, ...) and register on `main` below.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from core.errors import MixmapError
+
+
+class MixmapGroup(click.Group):
+    """Turns MixmapError into `error: ...` on stderr and exit status 1, with no traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MixmapError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+def emit(data, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    elif text is not None:
+        click.echo(text)
+
+
+class StageBars:
+    """One tqdm bar per stage on stderr (silent with --json so stdout stays machine-readable)."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled and sys.stderr.isatty() or enabled == "always"
+        self.bars: dict = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="row" if stage == "embed" else "step",
+                                          file=sys.stderr, leave=True)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def workspace_of(ctx: click.Context):
+    from core.store import Workspace
+
+    return Workspace(ctx.obj["workspace"])
+
+
+@click.group(cls=MixmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--workspace", type=click.Path(file_okay=False), envvar="MIXMAP_WORKSPACE", default=None,
+              help="Workspace folder (default ./mixmap_workspace; env MIXMAP_WORKSPACE).")
+@click.pass_context
+def main(ctx: click.Context, workspace: str | None) -> None:
+    """mixmap: see a text dataset on a map and shape a training mix on purpose."""
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--dataset", "name", required=True, help="Dataset to add the rows to (created if new).")
+@click.option("--text-column", help="Column holding the text.")
+@click.option("--template", help='Template over columns, e.g. "{instruction}\\n{input}\\n{output}".')
+@click.option("--chat-column", help="Column with a list of chat turns (role/content).")
+@click.option("--source", help="Source name for these rows (default: the file name).")
+@click.option("--on-error", type=click.Choice(["skip", "abort"]), default="skip", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def ingest(ctx, path, name, text_column, template, chat_column, source, on_error, as_json):
+    """Read PATH (JSONL, JSON, CSV, Parquet, .gz, HF folder) into dataset NAME."""
+    from core.ingest import TextSpec, ingest_into
+
+    chosen = [v for v in (text_column, template, chat_column) if v]
+    if len(chosen) > 1:
+        raise MixmapError("give only one of --text-column, --template, --chat-column")
+    spec = TextSpec(column=text_column, template=template.replace("\\n", "\n") if template else None,
+                    chat_column=chat_column) if chosen else None
+    dataset = workspace_of(ctx).dataset(name, create=True)
+    result = ingest_into(dataset, path, spec=spec, source=source, on_error=on_error)
+    for bad in result.bad_rows[:20]:
+        click.echo(f"skipped {bad}", err=True)
+    if len(result.bad_rows) > 20:
+        click.echo(f"... and {len(result.bad_rows) - 20} more bad rows", err=True)
+    info = result.source_info
+    emit({"dataset": name, "added": info["added"], "read": info["rows"], "bad_rows": len(result.bad_rows),
+          "source": info["source"], "spec": info["spec"]}, as_json,
+         f"{name}: added {info['added']} rows from {path} ({info['rows']} read, {len(result.bad_rows)} bad)")
+
+
+def _embedder(ctx, model: str | None, fast: bool):
+    from core.embed import load_embedder
+
+    if model and fast:
+        raise MixmapError("give --model or --fast, not both")
+    return load_embedder(model, fast=fast, workspace=workspace_of(ctx).root)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--model", help="sentence-transformers model name or local path (default all-MiniLM-L6-v2).")
+@click.option("--fast", is_flag=True, help="Static model distilled from MiniLM: ~30-50x faster on CPU.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def embed(ctx, name, model, fast, as_json):
+    """Embed rows of NAME that have no vector yet for the chosen model."""
+    from core.embed import embed_dataset
+
+    dataset = workspace_of(ctx).dataset(name)
+    bars = StageBars(not as_json)
+    result = embed_dataset(dataset, _embedder(ctx, model, fast), progress=lambda d, t: bars("embed", d, t))
+    bars.close()
+    emit(result, as_json, f"{name}: embedded {result['embedded']} rows with {result['model']}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--refit", is_flag=True, help="Fit the map again (moves every point).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def project(ctx, name, refit, as_json):
+    """Place NAME's rows on the 2-D map (UMAP; later rows are transformed, never refit)."""
+    from core.project import project_dataset
+
+    result = project_dataset(workspace_of(ctx).dataset(name), refit=refit)
+    emit(result, as_json, f"{name}: placed {result['placed']} rows ({result['strategy']})")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def cluster(ctx, name, as_json):
+    """Cluster NAME (HDBSCAN on a 5-D UMAP) and label clusters with c-TF-IDF keywords."""
+    from core.cluster import cluster_dataset
+
+    result = cluster_dataset(workspace_of(ctx).dataset(name))
+    emit(result, as_json, f"{name}: {result['clusters']} clusters, {result['noise']} noise rows")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--model", help="sentence-transformers model name or local path.")
+@click.option("--fast", is_flag=True, help="Use the fast static model.")
+@click.option("--recluster", is_flag=True, help="Cluster again even if nothing changed.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def build(ctx, name, model, fast, recluster, as_json):
+    """Embed + project + cluster NAME, resuming where a killed build stopped."""
+    from core.pipeline import build_dataset
+
+    dataset = workspace_of(ctx).dataset(name)
+    bars = StageBars(not as_json)
+    result = build_dataset(dataset, _embedder(ctx, model, fast), recluster=recluster, progress=bars)
+    bars.close()
+    clusters = result["cluster"]["clusters"] if result["cluster"] else "unchanged"
+    emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}, "
+         f"clusters {clusters}")
+
+
+@main.command(name="list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_datasets(ctx, as_json):
+    """List the workspace's datasets."""
+    summary = workspace_of(ctx).summary()
+    lines = [f"{d['name']}\t{d['rows']} rows\t{d['embedded']} embedded\tsources: {', '.join(d['sources'])}"
+             for d in summary]
+    emit(summary, as_json, "\n".join(lines) or "no datasets yet; try `mixmap ingest FILE --dataset NAME`")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet", "csv"]), default=None,
+              help="Default: from the file suffix, else jsonl.")
+@click.option("--marked", type=click.Choice(["include", "exclude", "any"]), default="exclude", show_default=True,
+              help="include: only rows marked include; exclude: all but excluded rows; any: every row.")
+@click.option("--with-signals", is_flag=True, help="Add the quality signal columns.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def export(ctx, name, out, fmt, marked, with_signals, as_json):
+    """Export NAME's curated rows with a manifest beside the file."""
+    from core.export import export_rows, manifest_path
+
+    frames = ("clusters", "signals") if with_signals else ("clusters",)
+    manifest = export_rows(workspace_of(ctx).dataset(name), out, fmt=fmt, marked=marked, extra_frames=frames)
+    summary = {k: manifest[k] for k in ("dataset", "output", "counts", "marks_version")}
+    summary["manifest"] = str(manifest_path(out))
+    emit(summary, as_json, f"{name}: wrote {manifest['counts']['rows_exported']} rows to {out}")
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Listen address (localhost by default).")
+@click.pass_context
+def app(ctx, port, host):
+    """Start the Streamlit app (opens on the bundled sample when the workspace is empty)."""
+    import os
+    import subprocess
+
+    app_path = Path(__file__).resolve().parent.parent / "app.py"
+    env = dict(os.environ)
+    if ctx.obj["workspace"]:
+        env["MIXMAP_WORKSPACE"] = str(Path(ctx.obj["workspace"]).resolve())
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
+           "--server.address", host, "--browser.gatherUsageStats", "false"]
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+# Stage modules register their commands on `main` when imported.
+from cli import marks  # noqa: E402,F401

@@ -1,0 +1,121 @@
+"""Clusters: HDBSCAN on a 5-D UMAP of the vectors, labelled by class-based TF-IDF (as BERTopic does).
+
+Stages are swappable: `reducer` is any object with fit_transform (default a 5-D SizedUmap), `clusterer`
+any object with fit_predict or fit + labels_ (default hdbscan.HDBSCAN). Cluster -1 is noise.
+Writes two frames: `clusters` (id, cluster) and `cluster_info` (cluster, label, size, keywords).
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from core.errors import PipelineError
+from core.project import SEED, SizedUmap
+
+NOISE = -1
+NOISE_LABEL = "noise (unclustered)"
+
+
+def default_min_cluster_size(n: int) -> int:
+    """~sqrt(n)/2, at least 10: 2k rows -> 22, 20k -> 70, 1M -> 500 (few, readable clusters)."""
+    return max(10, int(math.sqrt(max(n, 1)) / 2))
+
+
+def cluster_vectors(vectors: np.ndarray, *, reducer=None, clusterer=None) -> np.ndarray:
+    """Cluster ids per row (-1 = noise)."""
+    n = len(vectors)
+    if n < 20:
+        return np.zeros(n, dtype=np.int32)  # too few rows to find structure: one cluster
+    reducer = reducer or SizedUmap(n_components=5, min_dist=0.0, random_state=SEED)
+    reduced = reducer.fit_transform(vectors)
+    if clusterer is None:
+        import hdbscan
+
+        size = default_min_cluster_size(n)
+        clusterer = hdbscan.HDBSCAN(min_cluster_size=size, min_samples=max(5, size // 4),
+                                    cluster_selection_method="eom", core_dist_n_jobs=1)
+    labels = clusterer.fit_predict(reduced) if hasattr(clusterer, "fit_predict") else clusterer.fit(reduced).labels_
+    return np.asarray(labels, dtype=np.int32)
+
+
+def label_clusters(texts: Sequence[str], labels: np.ndarray, *, top_n: int = 8) -> dict[int, list[str]]:
+    """Keywords per cluster by c-TF-IDF: term frequency within the cluster x log(1 + A / frequency overall)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    labels = np.asarray(labels)
+    clusters = sorted(int(c) for c in set(labels.tolist()) if c != NOISE)
+    if not clusters:
+        return {}
+    docs = [" ".join(texts[i] for i in np.flatnonzero(labels == c)) for c in clusters]
+    try:
+        vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 1), min_df=1,
+                                     token_pattern=r"(?u)\b[A-Za-z][A-Za-z]+\b", max_features=50_000)
+        counts = vectorizer.fit_transform(docs).astype(np.float64)
+    except ValueError:  # nothing but stop words
+        return {c: [] for c in clusters}
+    words = vectorizer.get_feature_names_out()
+    tf = counts.multiply(1.0 / np.maximum(counts.sum(axis=1), 1)).tocsr()
+    frequency = np.asarray(counts.sum(axis=0)).ravel()
+    avg_words = counts.sum() / len(clusters)
+    idf = np.log(1 + avg_words / np.maximum(frequency, 1))
+    scores = tf.multiply(idf).tocsr()
+    out: dict[int, list[str]] = {}
+    for row, c in enumerate(clusters):
+        data = scores.getrow(row).toarray().ravel()
+        top = np.argsort(-data)[:top_n]
+        out[c] = [str(words[i]) for i in top if data[i] > 0]
+    return out
+
+
+def cluster_dataset(dataset, *, reducer=None, clusterer=None, progress=None) -> dict:
+    """Cluster the dataset's vectors and label the clusters; writes `clusters` and `cluster_info`."""
+    ids, vectors = dataset.read_vectors()
+    if not ids:
+        raise PipelineError(f"dataset {dataset.name!r} has no embeddings; run `mixmap embed {dataset.name}` first")
+    if progress:
+        progress(0, 3)
+    labels = cluster_vectors(vectors, reducer=reducer, clusterer=clusterer)
+    if progress:
+        progress(2, 3)
+    rows = dataset.read_rows(["id", "text"], ids=ids)
+    text_of = dict(zip(rows.column("id").to_pylist(), rows.column("text").to_pylist()))
+    texts = [text_of.get(i, "") for i in ids]
+    keywords = label_clusters(texts, labels)
+    write_clusters(dataset, ids, labels, keywords)
+    dataset.update_meta(cluster={"method": "hdbscan on 5-d umap", "min_cluster_size": default_min_cluster_size(len(ids)),
+                                 "seed": SEED})
+    if progress:
+        progress(3, 3)
+    sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.array([])
+    return {"clusters": int((sizes > 0).sum()), "noise": int((labels == NOISE).sum()), "rows": len(ids)}
+
+
+def write_clusters(dataset, ids: list[str], labels: np.ndarray, keywords: dict[int, list[str]]) -> None:
+    labels = np.asarray(labels, dtype=np.int32)
+    dataset.write_frame("clusters", pa.table({"id": pa.array(ids, pa.string()), "cluster": pa.array(labels, pa.int32())}))
+    values, counts = np.unique(labels, return_counts=True)
+    info = {
+        "cluster": [int(v) for v in values],
+        "label": [NOISE_LABEL if v == NOISE else cluster_label(int(v), keywords.get(int(v), [])) for v in values],
+        "size": [int(c) for c in counts],
+        "keywords": [json.dumps(keywords.get(int(v), [])) for v in values],
+    }
+    dataset.write_frame("cluster_info", pa.table(info))
+
+
+def cluster_label(cluster: int, keywords: list[str]) -> str:
+    return f"{cluster}: " + (" · ".join(keywords[:4]) if keywords else "(no keywords)")
+
+
+def read_cluster_info(dataset) -> list[dict]:
+    table = dataset.read_frame("cluster_info")
+    if table is None:
+        return []
+    rows = table.to_pylist()
+    for row in rows:
+        row["keywords"] = json.loads(row["keywords"])
+    return sorted(rows, key=lambda r: (r["cluster"] == NOISE, -r["size"]))

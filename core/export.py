@@ -1,0 +1,172 @@
+"""Export the curated subset to JSONL / Parquet / CSV with a manifest JSON beside it.
+
+The output is written to a temporary file in the target folder and renamed into place, so a crash never
+leaves a half-written export. Rows keep the dataset's stored order, so the same marks give the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core.errors import MixmapError
+from core.store import write_json_atomic
+
+FORMATS = ("jsonl", "parquet", "csv")
+MARKED = ("include", "exclude", "any")
+MANIFEST_VERSION = 1
+
+
+def manifest_path(out: Path) -> Path:
+    return out.with_name(out.name + ".manifest.json")
+
+
+def select_ids(dataset, *, marked: str = "exclude") -> pa.Array | None:
+    """Ids to export: "include" = rows marked include; "exclude" = all but excluded; "any" = all (None)."""
+    if marked not in MARKED:
+        raise MixmapError(f"--marked must be one of {', '.join(MARKED)}, not {marked!r}")
+    if marked == "any":
+        return None
+    marks = dataset.read_marks()
+    wanted = pc.equal(marks.column("mark"), "include" if marked == "include" else "exclude")
+    return marks.filter(wanted).column("id").combine_chunks()
+
+
+def export_rows(
+    dataset,
+    out: str | Path,
+    *,
+    fmt: str | None = None,
+    marked: str = "exclude",
+    ids: list[str] | None = None,
+    extra_frames: tuple[str, ...] = ("clusters",),
+    recipe: dict | None = None,
+) -> dict:
+    """Write the selected rows to `out` and the manifest beside it; returns the manifest.
+
+    `ids` (e.g. from a mix) overrides the mark-based selection. `extra_frames` names small frames whose
+    columns are joined in (clusters by default; "signals" adds quality signals).
+    """
+    out = Path(out)
+    fmt = fmt or out.suffix.lstrip(".").lower() or "jsonl"
+    if fmt not in FORMATS:
+        raise MixmapError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    rows = dataset.read_rows(["id", "source", "text", "meta"])
+    total = rows.num_rows
+    if ids is not None:
+        rows = rows.filter(pc.is_in(rows.column("id"), value_set=pa.array(ids, pa.string())))
+    else:
+        chosen = select_ids(dataset, marked=marked)
+        if chosen is not None:
+            keep = pc.is_in(rows.column("id"), value_set=chosen)
+            rows = rows.filter(keep if marked == "include" else pc.invert(keep))
+    frame = rows.to_pandas()
+    for kind in extra_frames:
+        extra = dataset.read_frame(kind)
+        if extra is not None:
+            frame = frame.merge(extra.to_pandas(), on="id", how="left")
+    records = _records(frame)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out, records, fmt)
+    by_source = frame["source"].value_counts().sort_index().to_dict() if len(frame) else {}
+    meta = dataset.meta
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "dataset": dataset.name,
+        "output": {"path": str(out), "format": fmt, "sha256": _sha256(out)},
+        "sources": [{k: s.get(k) for k in ("source", "path", "sha256", "rows", "spec")} for s in meta.get("sources", [])],
+        "model": meta.get("model"),
+        "parameters": {k: meta.get(k) for k in ("project", "cluster") if meta.get(k)},
+        "selection": {"marked": marked if ids is None else "ids"},
+        "marks_version": dataset.marks_version(),
+        "counts": {"rows_total": total, "rows_exported": len(frame), "by_source": {str(k): int(v) for k, v in by_source.items()}},
+        "ids": frame["id"].tolist(),
+    }
+    if recipe is not None:
+        manifest["recipe"] = recipe
+    write_json_atomic(manifest_path(out), manifest)
+    return manifest
+
+
+def _records(frame) -> list[dict]:
+    """Original columns come back at top level (from meta); mixmap's own columns keep their names."""
+    records = []
+    extra_cols = [c for c in frame.columns if c not in ("id", "source", "text", "meta")]
+    for row in frame.itertuples(index=False):
+        row = row._asdict()
+        record = {"id": row["id"], "source": row["source"], "text": row["text"]}
+        meta = json.loads(row["meta"]) if row["meta"] else {}
+        for key, value in meta.items():
+            record.setdefault(key if key not in record else f"meta_{key}", value)
+        for col in extra_cols:
+            value = row[col]
+            value = value.item() if hasattr(value, "item") else value
+            record[col] = None if isinstance(value, float) and value != value else value  # NaN -> null
+        records.append(record)
+    return records
+
+
+def _write_atomic(out: Path, records: list[dict], fmt: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if fmt == "jsonl":
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                for record in records:
+                    fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+        else:
+            table = _to_arrow(records)
+            if fmt == "parquet":
+                import pyarrow.parquet as pq
+
+                pq.write_table(table, tmp)
+            else:
+                import pyarrow.csv as pacsv
+
+                pacsv.write_csv(table, tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _to_arrow(records: list[dict]) -> pa.Table:
+    """Nested metadata (lists, dicts) becomes JSON text so every format can hold it."""
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update(dict.fromkeys(record))
+    columns = {}
+    for key in keys:
+        values = [r.get(key) for r in records]
+        if any(isinstance(v, dict | list) for v in values):
+            values = [None if v is None else json.dumps(v, ensure_ascii=False, default=_json_default) for v in values]
+        try:
+            columns[key] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[key] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    if not records:
+        columns = {"id": pa.array([], pa.string()), "source": pa.array([], pa.string()), "text": pa.array([], pa.string())}
+    return pa.table(columns)
+
+
+def _json_default(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,370 @@
+"""Read a user's file into mixmap rows: id, source, text, row_index, meta.
+
+Formats: JSONL, JSON arrays, CSV/TSV, Parquet, a Hugging Face `save_to_disk` folder, and `.gz` of the
+text formats. The text of a row comes from a `TextSpec`: one column, a template over columns, or a chat
+list flattened with role labels. Bad rows are reported with file and line; `on_error` decides whether
+they are skipped or abort the whole ingest. Nothing is written here: `ingest_file` returns an Arrow table
+that `Dataset.add_rows` stores in one commit, so a failed read leaves the store as it was.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import math
+import re
+import string
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from core.errors import IngestError
+
+TEXT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
+CHAT_COLUMNS = ("messages", "conversations", "conversation", "dialogue")
+RESERVED = ("id", "source", "text", "row_index", "meta")
+DEFAULT_TEMPLATE_PARTS = ("instruction", "input", "output")
+
+
+@dataclass(frozen=True)
+class BadRow:
+    file: str
+    line: int  # 1-based line in the file (JSONL/CSV), or 1-based item number (JSON array, Parquet)
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    """Where a row's text comes from: exactly one of column, template or chat_column.
+
+    A template uses {column} placeholders; lines whose placeholders are all empty are dropped, so
+    "{instruction}\\n{input}\\n{output}" works for rows with and without an input.
+    """
+
+    column: str | None = None
+    template: str | None = None
+    chat_column: str | None = None
+
+    def describe(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+    def required_columns(self) -> list[str]:
+        if self.column:
+            return [self.column]
+        if self.chat_column:
+            return [self.chat_column]
+        return [f for _, f, _, _ in string.Formatter().parse(self.template or "") if f]
+
+
+@dataclass
+class IngestResult:
+    rows: pa.Table
+    bad_rows: list[BadRow] = field(default_factory=list)
+    source_info: dict = field(default_factory=dict)
+    spec: TextSpec | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(child.relative_to(path).as_posix().encode())
+            with child.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+        return digest.hexdigest()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---- reading records ---------------------------------------------------------------------------------------
+def _open_text(path: Path) -> io.TextIOBase:
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return io.TextIOWrapper(raw, encoding="utf-16", newline="")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def _format_of(path: Path) -> str:
+    if path.is_dir():
+        if (path / "dataset_info.json").exists() or (path / "state.json").exists():
+            return "hf"
+        raise IngestError(f"{path}: a folder is only accepted when it is a Hugging Face save_to_disk folder")
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for fmt in ("jsonl", "ndjson", "json", "csv", "tsv", "parquet"):
+        if name.endswith("." + fmt):
+            return "jsonl" if fmt == "ndjson" else fmt
+    raise IngestError(f"{path}: unknown file type; use .jsonl, .json, .csv, .tsv, .parquet (optionally .gz) or a HF folder")
+
+
+def iter_records(path: Path, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
+    """(line or item number, record) pairs. Unparseable lines go to `bad` instead."""
+    fmt = _format_of(path)
+    try:
+        if fmt == "jsonl":
+            with _open_text(path) as fh:
+                for line_no, line in enumerate(fh, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        yield line_no, json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        bad.append(BadRow(path.name, line_no, f"not valid JSON ({exc.msg})"))
+        elif fmt == "json":
+            with _open_text(path) as fh:
+                text = fh.read()
+            if not text.strip():
+                return
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                if "\n{" in text.strip()[:200000]:
+                    # A JSONL file named .json: read it line by line instead.
+                    yield from _jsonl_lines(path.name, text, bad)
+                    return
+                raise IngestError(f"{path.name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+            if isinstance(data, dict):
+                data = next((v for v in data.values() if isinstance(v, list)), [data])
+            if not isinstance(data, list):
+                raise IngestError(f"{path.name}: expected a JSON array of objects")
+            yield from enumerate(data, start=1)
+        elif fmt in ("csv", "tsv"):
+            csv.field_size_limit(1 << 30)
+            with _open_text(path) as fh:
+                reader = csv.DictReader(fh, delimiter="\t" if fmt == "tsv" else ",")
+                for record in reader:
+                    yield reader.line_num, record
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            pf = pq.ParquetFile(path)
+            item = 0
+            for batch in pf.iter_batches(batch_size=8192):
+                for record in batch.to_pylist():
+                    item += 1
+                    yield item, record
+        elif fmt == "hf":
+            try:
+                from datasets import load_from_disk
+            except ImportError:
+                raise IngestError("reading a Hugging Face folder needs `pip install datasets`") from None
+            ds = load_from_disk(str(path))
+            if hasattr(ds, "keys"):  # a DatasetDict: take every split, in order
+                for split in ds.keys():
+                    for i, record in enumerate(ds[split], start=1):
+                        yield i, {**record, "split": split}
+            else:
+                yield from enumerate(ds, start=1)
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{path.name}: is not UTF-8 or UTF-16 text (byte {exc.start}); re-save it as UTF-8"
+        ) from None
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise IngestError(f"{path.name}: the gzip file is damaged ({exc})") from None
+    except IngestError:
+        raise
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise IngestError(f"{path.name}: cannot be read as {fmt} ({str(exc).splitlines()[0]})") from None
+
+
+def _jsonl_lines(name: str, text: str, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield line_no, json.loads(line)
+            except json.JSONDecodeError as exc:
+                bad.append(BadRow(name, line_no, f"not valid JSON ({exc.msg})"))
+
+
+# ---- text specs ----------------------------------------------------------------------------------------
+def guess_spec(columns: list[str]) -> TextSpec:
+    """A sensible default mapping for common instruction / chat / web layouts."""
+    lower = {c.lower(): c for c in columns}
+    for chat in CHAT_COLUMNS:
+        if chat in lower:
+            return TextSpec(chat_column=lower[chat])
+    for prefix in ("", "en_"):
+        if prefix + "instruction" in lower:
+            answer = next((lower[prefix + a] for a in ("output", "response", "answer") if prefix + a in lower), None)
+            parts = [lower[prefix + "instruction"]]
+            if prefix + "input" in lower:
+                parts.append(lower[prefix + "input"])
+            if answer:
+                parts.append(answer)
+            return TextSpec(template="\n\n".join("{" + p + "}" for p in parts))
+    for name in ("text", "content", "prompt", "question", "sentence", "document"):
+        if name in lower:
+            return TextSpec(column=lower[name])
+    raise IngestError(
+        f"cannot tell which column holds the text (columns: {', '.join(columns) or 'none'}); "
+        "pass --text-column NAME or --template '{a}\\n{b}'"
+    )
+
+
+def _flatten_chat(turns: object) -> str:
+    if isinstance(turns, str):
+        turns = json.loads(turns)
+    if not isinstance(turns, list) or not turns:
+        raise ValueError("chat column is not a non-empty list of turns")
+    lines = []
+    for turn in turns:
+        if not isinstance(turn, dict):
+            raise ValueError("a chat turn is not an object")
+        role = turn.get("role", turn.get("from", "unknown"))
+        content = turn.get("content", turn.get("value", turn.get("text")))
+        if not isinstance(content, str):
+            raise ValueError("a chat turn has no string content")
+        lines.append(f"{role}: {content}")
+    return "\n\n".join(lines)
+
+
+def _render_template(template: str, record: dict) -> str:
+    lines = []
+    for line in template.split("\n"):
+        fields = [f for _, f, _, _ in string.Formatter().parse(line) if f]
+        values = {}
+        for f in fields:
+            value = record.get(f)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                value = ""
+            if not isinstance(value, str | int | float):
+                raise ValueError(f"column {f!r} holds a {type(value).__name__}, not text")
+            values[f] = str(value)
+        if fields and not any(values[f].strip() for f in fields):
+            continue  # an empty optional part, e.g. Alpaca's blank input
+        lines.append(line.format_map(values))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def row_text(record: dict, spec: TextSpec) -> str:
+    """The text of one record, or ValueError with a reason a curator can act on."""
+    if spec.chat_column:
+        return _flatten_chat(record.get(spec.chat_column))
+    if spec.template:
+        missing = [c for c in spec.required_columns() if c not in record]
+        if missing:
+            raise ValueError(f"missing column {missing[0]!r}")
+        return _render_template(spec.template, record)
+    if spec.column not in record:
+        raise ValueError(f"missing column {spec.column!r}")
+    value = record[spec.column]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise ValueError(f"column {spec.column!r} is empty (null)")
+    if not isinstance(value, str):
+        raise ValueError(f"column {spec.column!r} holds a {type(value).__name__}, not text")
+    return value
+
+
+def _meta_json(record: dict, spec: TextSpec) -> str:
+    meta = {}
+    for key, value in record.items():
+        if key == spec.column or key == spec.chat_column:
+            continue
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        elif isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        meta[key] = value
+    return json.dumps(meta, ensure_ascii=False, sort_keys=False, default=str)
+
+
+def default_source_name(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", *TEXT_SUFFIXES, ".parquet"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return re.sub(r"[^A-Za-z0-9_\-.]+", "_", name) or "data"
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    spec: TextSpec | None = None,
+    source: str | None = None,
+    on_error: str = "skip",
+    max_bad_rows_reported: int = 1000,
+) -> IngestResult:
+    """Read one file into rows. `on_error="abort"` raises on the first bad row; "skip" reports them."""
+    if on_error not in ("skip", "abort"):
+        raise IngestError(f"on_error must be 'skip' or 'abort', not {on_error!r}")
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(f"{path}: no such file")
+    if path.is_file() and path.stat().st_size == 0:
+        raise IngestError(f"{path.name}: the file is empty")
+    source = source or default_source_name(path)
+    bad: list[BadRow] = []
+    ids, texts, indexes, metas = [], [], [], []
+    seen: Counter[str] = Counter()
+    for line_no, record in iter_records(path, bad):
+        if on_error == "abort" and bad:
+            raise IngestError(f"{bad[0]} (use --on-error skip to skip bad rows)")
+        if not isinstance(record, dict):
+            bad.append(BadRow(path.name, line_no, f"a row is a {type(record).__name__}, not an object"))
+            continue
+        if spec is None:
+            spec = guess_spec(list(record.keys()))
+        try:
+            text = row_text(record, spec)
+        except (ValueError, KeyError, TypeError) as exc:
+            bad.append(BadRow(path.name, line_no, str(exc)))
+            if on_error == "abort":
+                raise IngestError(f"{bad[-1]} (use --on-error skip to skip bad rows)") from None
+            continue
+        if not text.strip():
+            bad.append(BadRow(path.name, line_no, "text is empty"))
+            if on_error == "abort":
+                raise IngestError(f"{bad[-1]} (use --on-error skip to skip bad rows)")
+            continue
+        # The n-th copy of the same text in the same source gets its own stable id.
+        content_key = hashlib.sha1(f"{source}\x00{text}".encode()).hexdigest()
+        seen[content_key] += 1
+        ids.append(hashlib.sha1(f"{content_key}\x00{seen[content_key]}".encode()).hexdigest()[:20])
+        texts.append(text)
+        indexes.append(line_no)
+        metas.append(_meta_json(record, spec))
+    if on_error == "abort" and bad:
+        raise IngestError(f"{bad[0]} (use --on-error skip to skip bad rows)")
+    if not texts:
+        detail = f"; first problem: {bad[0]}" if bad else ""
+        raise IngestError(f"{path.name}: no usable rows{detail}")
+    rows = pa.table(
+        {
+            "id": pa.array(ids, pa.string()),
+            "source": pa.array([source] * len(ids), pa.string()),
+            "text": pa.array(texts, pa.string()),
+            "row_index": pa.array(indexes, pa.int64()),
+            "meta": pa.array(metas, pa.string()),
+        }
+    )
+    info = {
+        "key": f"{source}:{path.resolve()}",
+        "source": source,
+        "path": str(path.resolve()),
+        "sha256": file_sha256(path),
+        "rows": len(ids),
+        "bad_rows": len(bad),
+        "spec": spec.describe() if spec else {},
+    }
+    return IngestResult(rows=rows, bad_rows=bad[:max_bad_rows_reported], source_info=info, spec=spec)
+
+
+def ingest_into(dataset, path: str | Path, **options) -> IngestResult:
+    """Read `path` and add its rows to `dataset` in one commit (rows already stored are skipped)."""
+    result = ingest_file(path, **options)
+    added = dataset.add_rows(result.rows, source_info=result.source_info)
+    result.source_info["added"] = added
+    return result

@@ -1,0 +1,439 @@
+"""The workspace: LanceDB tables per dataset plus a small JSON manifest. The only module that imports lancedb.
+
+Layout of a workspace folder (default ./mixmap_workspace, or --workspace / MIXMAP_WORKSPACE):
+
+    lance/<dataset>__rows        immutable: id, source, text, row_index, meta (JSON of the other columns)
+    lance/<dataset>__vec_<key>   append-only: id, vector          (one table per embedding model)
+    lance/<dataset>__<frame>     small mutable tables a stage overwrites whole: layout (x, y), clusters,
+                                 signals (quality scores), ... ; marks (merge-inserted) and marks_log
+    datasets/<dataset>/meta.json sources with sha256, model, stage parameters; fitted reducers beside it
+
+Rows and vectors are never rewritten: marking or re-clustering touches only the small tables, because
+LanceDB's `update` rewrites whole rows (vectors included).
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core.errors import StoreError
+from core.filters import validate_name
+
+# Lance logs every table creation at WARN level; users only need errors.
+os.environ.setdefault("LANCE_LOG", "error")
+DEFAULT_WORKSPACE = "./mixmap_workspace"
+ROW_COLUMNS = ("id", "source", "text", "row_index", "meta")
+ROWS_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("source", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("row_index", pa.int64()),
+        pa.field("meta", pa.string()),
+    ]
+)
+MARKS_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("mark", pa.string()),  # "include", "exclude" or "" (unmarked)
+        pa.field("tags", pa.list_(pa.string())),
+    ]
+)
+MARK_VALUES = ("include", "exclude", "")
+
+
+def resolve_workspace(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get("MIXMAP_WORKSPACE") or DEFAULT_WORKSPACE).expanduser().resolve()
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON beside the target, fsync, then rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, sort_keys=True, default=str)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _is_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(w in text for w in ("conflict", "commit", "retry", "concurrent", "too many"))
+
+
+def with_retries(fn, *, attempts: int = 30):
+    """Run a LanceDB write, retrying commit conflicts from other writers with jittered backoff."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except Exception as exc:  # lancedb raises plain RuntimeError/OSError for commit conflicts
+            if attempt == attempts - 1 or not _is_conflict(exc):
+                raise
+            time.sleep(min(0.5, 0.01 * (2**attempt)) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+class Workspace:
+    """A folder holding datasets. Cheap to create; connects to LanceDB on first use."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.root = resolve_workspace(path)
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            import lancedb
+
+            (self.root / "lance").mkdir(parents=True, exist_ok=True)
+            self._db = lancedb.connect(str(self.root / "lance"))
+        return self._db
+
+    def list_datasets(self) -> list[str]:
+        folder = self.root / "datasets"
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if (p / "meta.json").is_file())
+
+    def exists(self, name: str) -> bool:
+        return (self.root / "datasets" / validate_name(name) / "meta.json").is_file()
+
+    def dataset(self, name: str, *, create: bool = False) -> "Dataset":
+        validate_name(name)
+        if not create and not self.exists(name):
+            known = ", ".join(self.list_datasets()) or "none yet"
+            raise StoreError(f"no dataset named {name!r} in {self.root} (datasets: {known}); ingest one first")
+        return Dataset(self, name)
+
+    def delete_dataset(self, name: str) -> None:
+        ds = self.dataset(name)
+        for table in ds.table_names():
+            self.db.drop_table(table)
+        shutil.rmtree(ds.dir, ignore_errors=True)
+
+    def summary(self) -> list[dict]:
+        out = []
+        for name in self.list_datasets():
+            ds = self.dataset(name)
+            meta = ds.meta
+            out.append(
+                {
+                    "name": name,
+                    "rows": ds.count(),
+                    "sources": sorted({s["source"] for s in meta.get("sources", [])}),
+                    "model": meta.get("model"),
+                    "embedded": ds.count_vectors(),
+                    "projected": ds.has_frame("layout"),
+                    "clustered": ds.has_frame("clusters"),
+                    "role": meta.get("role", "dataset"),
+                }
+            )
+        return out
+
+
+class Dataset:
+    """One dataset's tables and manifest. Methods take and return Arrow tables / numpy arrays."""
+
+    def __init__(self, workspace: Workspace, name: str):
+        self.workspace = workspace
+        self.name = name
+        self.dir = workspace.root / "datasets" / name
+
+    # ---- manifest -------------------------------------------------------------------------------------
+    @property
+    def meta(self) -> dict:
+        path = self.dir / "meta.json"
+        if not path.is_file():
+            return {"name": self.name, "sources": []}
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def update_meta(self, **changes: Any) -> dict:
+        meta = self.meta
+        meta.update(changes)
+        write_json_atomic(self.dir / "meta.json", meta)
+        return meta
+
+    # ---- tables ---------------------------------------------------------------------------------------
+    def table_name(self, kind: str) -> str:
+        return f"{self.name}__{kind}"
+
+    def table_names(self) -> list[str]:
+        prefix = f"{self.name}__"
+        return [t for t in self._all_tables() if t.startswith(prefix)]
+
+    def _all_tables(self) -> list[str]:
+        db = self.workspace.db
+        try:
+            return list(db.table_names(limit=100000))
+        except TypeError:
+            return list(db.table_names())
+
+    def _open(self, kind: str):
+        try:
+            return self.workspace.db.open_table(self.table_name(kind))
+        except (ValueError, FileNotFoundError, RuntimeError, OSError):
+            return None
+
+    def has_table(self, kind: str) -> bool:
+        return self._open(kind) is not None
+
+    def _scan(self, kind: str, columns: list[str] | None = None, where: str | None = None) -> pa.Table | None:
+        tbl = self._open(kind)
+        if tbl is None:
+            return None
+        return tbl.to_lance().to_table(columns=columns, filter=where)
+
+    # ---- rows -----------------------------------------------------------------------------------------
+    def add_rows(self, rows: pa.Table, *, source_info: dict | None = None) -> int:
+        """Append rows whose id is not stored yet, in one commit; returns how many were new.
+
+        Skipping known ids makes ingest idempotent: rerunning an ingest that crashed before its manifest
+        was written adds nothing twice.
+        """
+        rows = rows.select(list(ROW_COLUMNS)).cast(ROWS_SCHEMA)
+        tbl = self._open("rows")
+        if tbl is not None:
+            known = tbl.to_lance().to_table(columns=["id"]).column("id")
+            rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=known)))
+        if rows.num_rows:
+            if tbl is None:
+                self._drop_broken("rows")
+                self.workspace.db.create_table(self.table_name("rows"), rows, schema=ROWS_SCHEMA)
+            else:
+                with_retries(lambda: tbl.add(rows))
+        meta = self.meta
+        if source_info is not None:
+            sources = [s for s in meta.get("sources", []) if s.get("key") != source_info.get("key")]
+            sources.append(source_info)
+            meta["sources"] = sources
+        meta.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        write_json_atomic(self.dir / "meta.json", meta)
+        return rows.num_rows
+
+    def _drop_broken(self, kind: str) -> None:
+        """A crash inside create_table can leave a folder with no committed version; clear it."""
+        path = self.workspace.root / "lance" / f"{self.table_name(kind)}.lance"
+        if path.exists() and self._open(kind) is None:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def count(self, where: str | None = None) -> int:
+        tbl = self._open("rows")
+        return 0 if tbl is None else tbl.count_rows(where)
+
+    def read_rows(
+        self,
+        columns: list[str] | None = None,
+        *,
+        where: str | None = None,
+        ids: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> pa.Table:
+        """Rows (all columns by default). `where` must come from core.filters; `ids` is matched in Arrow."""
+        cols = list(columns) if columns else list(ROW_COLUMNS)
+        if ids is not None and "id" not in cols:
+            cols = ["id", *cols]
+        table = self._scan("rows", cols, where)
+        if table is None:
+            return ROWS_SCHEMA.empty_table().select(cols)
+        if ids is not None:
+            table = table.filter(pc.is_in(table.column("id"), value_set=pa.array(list(ids), pa.string())))
+        if limit is not None:
+            table = table.slice(0, limit)
+        return table
+
+    def iter_rows(self, columns: list[str], *, batch_size: int = 65536) -> Iterator[pa.RecordBatch]:
+        tbl = self._open("rows")
+        if tbl is None:
+            return iter(())
+        return tbl.to_lance().to_batches(columns=columns, batch_size=batch_size)
+
+    # ---- vectors --------------------------------------------------------------------------------------
+    def vector_kind(self, model_key: str | None = None) -> str:
+        key = model_key or self.meta.get("model_key")
+        if not key:
+            raise StoreError(f"dataset {self.name!r} has no embeddings yet; run `mixmap embed {self.name}`")
+        return f"vec_{key}"
+
+    def embedded_ids(self, model_key: str) -> pa.Array:
+        table = self._scan(self.vector_kind(model_key), ["id"])
+        return pa.array([], pa.string()) if table is None else table.column("id").combine_chunks()
+
+    def add_vectors(self, model_key: str, ids: list[str], vectors: np.ndarray) -> None:
+        """One commit per call: a crash loses at most the batch being written."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        dim = vectors.shape[1]
+        schema = pa.schema([pa.field("id", pa.string()), pa.field("vector", pa.list_(pa.float32(), dim))])
+        flat = pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), dim)
+        batch = pa.Table.from_arrays([pa.array(ids, pa.string()), flat], schema=schema)
+        kind = self.vector_kind(model_key)
+        tbl = self._open(kind)
+        if tbl is None:
+            self._drop_broken(kind)
+            self.workspace.db.create_table(self.table_name(kind), batch, schema=schema)
+        else:
+            with_retries(lambda: tbl.add(batch))
+
+    def count_vectors(self, model_key: str | None = None) -> int:
+        try:
+            tbl = self._open(self.vector_kind(model_key))
+        except StoreError:
+            return 0
+        return 0 if tbl is None else tbl.count_rows()
+
+    def read_vectors(self, *, model_key: str | None = None, ids: Iterable[str] | None = None):
+        """(ids, float32 matrix) for the active model, in stored order, or only for `ids`."""
+        table = self._scan(self.vector_kind(model_key), ["id", "vector"])
+        if table is None:
+            raise StoreError(f"dataset {self.name!r} has no embeddings yet; run `mixmap embed {self.name}`")
+        if ids is not None:
+            table = table.filter(pc.is_in(table.column("id"), value_set=pa.array(list(ids), pa.string())))
+        vec = table.column("vector").combine_chunks()
+        dim = vec.type.list_size
+        matrix = vec.values.to_numpy(zero_copy_only=False).reshape(-1, dim).astype(np.float32, copy=False)
+        return table.column("id").to_pylist(), matrix
+
+    def compact_vectors(self, model_key: str | None = None) -> None:
+        """Merge the many small fragments that batch-by-batch writing leaves behind."""
+        tbl = self._open(self.vector_kind(model_key))
+        if tbl is not None:
+            try:
+                tbl.optimize()
+            except Exception:  # compaction is an optimisation; a failure must not lose the build
+                pass
+
+    def search_vectors(self, query: np.ndarray, *, k: int = 10, model_key: str | None = None) -> pa.Table:
+        """Nearest rows by cosine distance (flat search: faster and exact below a few million rows)."""
+        tbl = self._open(self.vector_kind(model_key))
+        if tbl is None:
+            raise StoreError(f"dataset {self.name!r} has no embeddings yet")
+        q = np.asarray(query, dtype=np.float32).reshape(-1)
+        return tbl.search(q).distance_type("cosine").select(["id"]).limit(k).to_arrow()
+
+    # ---- small mutable frames (layout, clusters, signals, ...) --------------------------------------------
+    def write_frame(self, kind: str, table: pa.Table) -> None:
+        """Replace a small mutable table whole (one commit; readers see the old or the new one)."""
+        if kind in ("rows", "marks") or kind.startswith("vec_"):
+            raise StoreError(f"{kind!r} is not a frame")
+        self.workspace.db.create_table(self.table_name(kind), table, mode="overwrite")
+
+    def read_frame(self, kind: str, columns: list[str] | None = None, *, where: str | None = None):
+        return self._scan(kind, columns, where)
+
+    def has_frame(self, kind: str) -> bool:
+        return self.has_table(kind)
+
+    def drop_frame(self, kind: str) -> None:
+        if self.has_table(kind):
+            self.workspace.db.drop_table(self.table_name(kind))
+
+    # ---- marks ----------------------------------------------------------------------------------------
+    def apply_marks(
+        self,
+        ids: Iterable[str],
+        *,
+        mark: str | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        message: str = "",
+    ) -> int:
+        """Set include/exclude ("" clears) and add/remove tags on rows; one logged action. Returns rows touched.
+
+        Only the marks table changes (merge-insert on id), so vectors and rows are never rewritten.
+        """
+        if mark is not None and mark not in MARK_VALUES:
+            raise StoreError(f"mark must be one of include, exclude or '' (clear), not {mark!r}")
+        ids = list(dict.fromkeys(str(i) for i in ids))
+        add_tags = [t.strip() for t in add_tags if t and t.strip()]
+        remove_tags = set(remove_tags)
+        if not ids:
+            return 0
+        current = self.read_marks(ids=ids)
+        by_id = {r["id"]: r for r in current.to_pylist()}
+        new_rows = []
+        for row_id in ids:
+            old = by_id.get(row_id, {"mark": "", "tags": []})
+            tags = [t for t in (old.get("tags") or []) if t not in remove_tags]
+            tags += [t for t in add_tags if t not in tags]
+            new_rows.append({"id": row_id, "mark": (old.get("mark") or "") if mark is None else mark, "tags": tags})
+        batch = pa.Table.from_pylist(new_rows, schema=MARKS_SCHEMA)
+        self._merge_marks(batch)
+        self._log_marks(
+            {"ids": ids, "mark": mark, "add_tags": add_tags, "remove_tags": sorted(remove_tags)}, message
+        )
+        return len(ids)
+
+    def _merge_marks(self, batch: pa.Table) -> None:
+        def write():
+            tbl = self._open("marks")
+            if tbl is None:
+                try:
+                    self.workspace.db.create_table(self.table_name("marks"), schema=MARKS_SCHEMA)
+                except Exception:
+                    pass  # another writer created it first
+                tbl = self._open("marks")
+            tbl.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(batch)
+
+        with_retries(write)
+
+    def _log_marks(self, action: dict, message: str) -> None:
+        entry = pa.table(
+            {
+                "ts": [time.time()],
+                "message": [message or ""],
+                "action": [json.dumps(action)],
+                "marks_version": [self.marks_version()],
+            }
+        )
+
+        def write():
+            tbl = self._open("marks_log")
+            if tbl is None:
+                try:
+                    self.workspace.db.create_table(self.table_name("marks_log"), entry)
+                    return
+                except Exception:
+                    tbl = self._open("marks_log")
+            tbl.add(entry)
+
+        with_retries(write)
+
+    def marks_version(self) -> int:
+        tbl = self._open("marks")
+        return 0 if tbl is None else int(tbl.version)
+
+    def read_marks(self, *, ids: Iterable[str] | None = None, version: int | None = None) -> pa.Table:
+        """Marked rows only (id, mark, tags); rows never marked are absent. `version` reads history."""
+        tbl = self._open("marks")
+        if tbl is None:
+            return MARKS_SCHEMA.empty_table()
+        if version is not None:
+            tbl.checkout(version)
+        table = tbl.to_lance().to_table(columns=list(MARKS_SCHEMA.names))
+        if ids is not None:
+            table = table.filter(pc.is_in(table.column("id"), value_set=pa.array(list(ids), pa.string())))
+        return table
+
+    def marks_log(self) -> pa.Table | None:
+        return self._scan("marks_log")
+
+    @contextmanager
+    def marks_table(self):
+        """The raw LanceDB marks table, for modules that manage mark history (core.mixes)."""
+        yield self._open("marks")
