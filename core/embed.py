@@ -123,7 +123,10 @@ def load_embedder(model: str | None = None, *, fast: bool = False, workspace: Pa
     if fast:
         from core.static_model import StaticEmbedder
 
-        return StaticEmbedder.load_or_distill(cache_dir=(workspace / "models") if workspace else None)
+        # MIXMAP_MODEL_CACHE lets several workspaces (and test runs) share one distilled model.
+        shared = os.environ.get("MIXMAP_MODEL_CACHE")
+        cache = Path(shared) if shared else (workspace / "models") if workspace else None
+        return StaticEmbedder.load_or_distill(cache_dir=cache)
     return SentenceTransformerEmbedder(model)
 
 

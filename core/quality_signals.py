@@ -20,6 +20,7 @@ Deliberate differences, so the numbers are cheap and meaningful on short texts:
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from collections.abc import Sequence
 
@@ -28,8 +29,11 @@ import pandas as pd
 
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 _PARA_RE = re.compile(r"\n{2,}")
-_NO_LETTER_WORD_RE = re.compile(r"(?<!\S)(?:[^\s\w]|[\d_])+(?!\S)")
 _NON_ALNUM_RE = re.compile(r"[\W_]")
+_ASCII_ALNUM = (string.ascii_letters + string.digits).encode()
+# Deleting digits and punctuation (keeping whitespace) leaves exactly the words that contain a letter.
+_DROP_NON_LETTERS = str.maketrans("", "", string.digits + string.punctuation
+                                  + "\u2013\u2014\u2022\u2026\u201c\u201d\u2018\u2019\u00ab\u00bb\u00b7\u25cf\u25e6\u25aa")
 _BULLETS = ("\u2022", "\u25cf", "\u25e6", "\u2023", "\u2043", "\u25aa", "\u25cb", "-", "*", "\u2013")
 _NUMBERED_RE = re.compile(r"^\s*\d{1,3}[.)]\s", re.M)
 _FINEWEB_STOP_CHARS = (".", "'", '"', "!", "?")
@@ -110,11 +114,16 @@ def _dup_ngram_chars(tokens: list[str], n: int) -> int:
     return chars
 
 
-def _row(text: str) -> list[float]:
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens with straight apostrophes: what n-grams and the slop lexicon use."""
+    return TOKEN_RE.findall(text.lower().replace("\u2019", "'"))
+
+
+def lexical_row(text: str, tokens: list[str]) -> list[float]:
+    """SIGNAL_COLUMNS for one text, given its `tokenize` tokens."""
     n_chars = len(text) or 1
     words = text.split()
     n_words = len(words) or 1
-    tokens = TOKEN_RE.findall(text.lower())
     n_tok = len(tokens)
     lines = text.split("\n")
     n_lines = len(lines)
@@ -128,8 +137,9 @@ def _row(text: str) -> list[float]:
     row = [
         len(words), len(text), n_lines,
         sum(map(len, tokens)) / n_tok if n_tok else 0.0,
-        len(_NON_ALNUM_RE.findall(text)) / n_chars,
-        1.0 - len(_NO_LETTER_WORD_RE.findall(text)) / n_words,
+        (len(text.encode().translate(None, _ASCII_ALNUM)) if text.isascii()
+         else len(_NON_ALNUM_RE.findall(text))) / n_chars,
+        len(text.translate(_DROP_NON_LETTERS).split()) / n_words if words else 0.0,
         (text.count("#") + text.count("...") + text.count("\u2026")) / n_words,
         sum(s.startswith(_BULLETS) for s in nonempty) / n_nonempty,
         len(_NUMBERED_RE.findall(text)) / n_nonempty,
@@ -137,17 +147,22 @@ def _row(text: str) -> list[float]:
         dup_lines / n_nonempty, dup_line_chars / n_chars,
         dup_paras / (len(paragraphs) or 1), dup_para_chars / n_chars,
     ]
+    # If no 2-gram repeats, no longer n-gram can: most short texts stop after one Counter.
+    repeats = n_tok >= 4
     for n in TOP_NGRAM_NS:
-        top = Counter(zip(*(tokens[i:] for i in range(n)))).most_common(1) if n_tok >= 2 * n else []
-        if top and top[0][1] > 1:
+        top = Counter(zip(*(tokens[i:] for i in range(n)))).most_common(1) if repeats and n_tok >= 2 * n else []
+        repeats = bool(top) and top[0][1] > 1
+        if repeats:
             gram, count = top[0]
-            row.append((sum(map(len, gram)) + n - 1) * count / n_chars)
+            row.append(min(1.0, (sum(map(len, gram)) + n - 1) * count / n_chars))
         else:
             row.append(0.0)
-    # A duplicated 10-gram contains a duplicated 5-gram, so texts with no repeated 5-gram (most) stop here.
-    has_dup5 = n_tok >= 10 and len(set(zip(*(tokens[i:] for i in range(5))))) < n_tok - 4
+    # Likewise a duplicated 10-gram contains a duplicated 5-gram, so texts with none (most) stop here.
+    repeats = n_tok >= 10 and len(set(zip(*(tokens[i:] for i in range(5))))) < n_tok - 4
     for n in DUP_NGRAM_NS:
-        row.append(_dup_ngram_chars(tokens, n) / n_chars if has_dup5 else 0.0)
+        chars = _dup_ngram_chars(tokens, n) if repeats else 0
+        repeats = chars > 0
+        row.append(chars / n_chars)
     n_stop = sum(1 for t in tokens if t in GOPHER_STOP_WORDS)
     row += [
         n_stop, n_stop / n_tok if n_tok else 0.0,
@@ -159,9 +174,10 @@ def _row(text: str) -> list[float]:
     return row
 
 
-def compute_lexical_signals(texts: Sequence[str]) -> pd.DataFrame:
-    """One row of SIGNAL_COLUMNS per text (None counts as empty). Pure Python, ~10k short rows/s/core."""
-    rows = [_row(t or "") for t in texts]
+def compute_lexical_signals(texts: Sequence[str], *, tokens: Sequence[list[str]] | None = None) -> pd.DataFrame:
+    """One row of SIGNAL_COLUMNS per text (None counts as empty); pass `tokens` if already tokenized."""
+    tokens = tokens if tokens is not None else [tokenize(t or "") for t in texts]
+    rows = [lexical_row(t or "", toks) for t, toks in zip(texts, tokens)]
     frame = pd.DataFrame(rows, columns=SIGNAL_COLUMNS) if rows else pd.DataFrame(columns=SIGNAL_COLUMNS)
     return frame.astype({"n_words": np.int32, "n_chars": np.int32, "n_lines": np.int32,
                          "stop_word_count": np.int32}).astype(

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import MixmapError
-from core.quality_signals import TOKEN_RE
+from core.quality_signals import tokenize
 
 LEXICON_PATH = Path(__file__).with_name("data") / "slop_lexicon.tsv"
 KINDS = ("assistant", "boilerplate", "hedge", "refusal", "disclaimer", "fiction", "informal")
@@ -43,11 +43,14 @@ _CONTRAST_RE = re.compile(
     r"(?:it|this|that)(?:'s|\u2019s| is| was)\b", re.I)
 _BOLD_RE = re.compile(r"\*\*[^*\n]{1,100}\*\*|__[^_\n]{1,100}__")
 _HEADER_RE = re.compile(r"^\s{0,3}#{1,6}\s", re.M)
-_LOWER_I_RE = re.compile(r"(?<![\w'\u2019])i(?![\w])")
-_EMOTICON_RE = re.compile(r"[!?]{2,}|[:;=]-?[)(DPp/]|\bxD\b|\^\^|<3|\.{4,}")
+# Patterns start with a character class where possible: `re` then skips ahead fast instead of trying
+# every position (lookbehinds and \b at the front make these 3-5x slower).
+_LOWER_I_RE = re.compile(r"[\s(\"]i[\s,.!?;:'\u2019]")
+_EMOTICON_RE = re.compile(r"[!?][!?]|[:;=]-?[)(DPp/]|\^\^|<3|\.\.\.\.")
 _SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
-_LOWER_START_RE = re.compile(r"(?:^|[.!?]\s+|\n)([a-z])")
-_SPACE_PUNCT_RE = re.compile(r"\w \s*[,.!?;:](?=\s|$)|  +(?=\S)")
+_LOWER_START_RE = re.compile(r"[.!?\n][ \t]*[a-z]")
+_SPACE_PUNCT = (" ,", " .", " !", " ?", " ;", "  ")
+_FIRST_PERSON = frozenset(("i", "me", "my", "i'm", "i've", "i'd", "myself"))
 
 MARKER_COLUMNS = [
     *[f"{k}_hits" for k in KINDS], *[f"{k}_per_1k" for k in KINDS], "slop_per_1k", "contrast_count",
@@ -67,7 +70,9 @@ class Span(NamedTuple):
 
 
 class Lexicon(NamedTuple):
-    by_first: dict[str, list[tuple[tuple[str, ...], float, str]]]  # longest phrase first
+    single: dict[str, tuple[float, str]]  # one-token entries
+    multi: dict[tuple[str, str], list[tuple[tuple[str, ...], float, str]]]  # by first two tokens, longest first
+    firsts: frozenset[str]  # first tokens of every entry: a quick "can anything match here"
     size: int
 
 
@@ -78,41 +83,54 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     if not source.exists():
         raise MixmapError(f"slop lexicon {source} is missing: rebuild it with "
                           "`python core/data/build_lexicon.py` or reinstall mixmap")
-    by_first: dict[str, list[tuple[tuple[str, ...], float, str]]] = {}
-    size = 0
+    single: dict[str, tuple[float, str]] = {}
+    multi: dict[tuple[str, str], list[tuple[tuple[str, ...], float, str]]] = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#") or line.startswith("phrase\t"):
             continue
         try:
             phrase, weight, kind = line.split("\t")[:3]
-            tokens = tuple(TOKEN_RE.findall(phrase.lower()))
-            by_first.setdefault(tokens[0], []).append((tokens, float(weight), kind))
-            size += 1
+            tokens = tuple(tokenize(phrase))
+            if kind not in KINDS:
+                raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+            if len(tokens) == 1:
+                single[tokens[0]] = (float(weight), kind)
+            else:
+                multi.setdefault(tokens[:2], []).append((tokens, float(weight), kind))
         except (ValueError, IndexError) as exc:
             raise MixmapError(f"bad line in slop lexicon {source}: {line!r} ({exc}); "
                               "expected phrase<TAB>weight<TAB>kind") from exc
-    for entries in by_first.values():
+    for entries in multi.values():
         entries.sort(key=lambda e: -len(e[0]))
-    return Lexicon(by_first, size)
+    firsts = frozenset(single) | frozenset(first for first, _ in multi)
+    return Lexicon(single, multi, firsts, len(single) + sum(map(len, multi.values())))
 
 
 def _match(tokens: list[str], lexicon: Lexicon) -> list[tuple[int, int, float, str]]:
     """Greedy longest matches, non-overlapping: (first token, end token, weight, kind)."""
-    by_first = lexicon.by_first
-    if not by_first.keys() & set(tokens):
+    firsts = lexicon.firsts
+    if firsts.isdisjoint(tokens):
         return []
+    single, multi = lexicon.single, lexicon.multi
     out = []
     i, n = 0, len(tokens)
     while i < n:
-        entries = by_first.get(tokens[i])
-        if entries:
-            for phrase, weight, kind in entries:
+        t = tokens[i]
+        if t not in firsts:
+            i += 1
+            continue
+        step = 1
+        if i + 1 < n:
+            for phrase, weight, kind in multi.get((t, tokens[i + 1]), ()):
                 k = len(phrase)
-                if k == 1 or tuple(tokens[i:i + k]) == phrase:
+                if k == 2 or tuple(tokens[i:i + k]) == phrase:
                     out.append((i, i + k, weight, kind))
-                    i += k - 1
+                    step = k
                     break
-        i += 1
+        if step == 1 and t in single:
+            weight, kind = single[t]
+            out.append((i, i + 1, weight, kind))
+        i += step
     return out
 
 
@@ -121,36 +139,44 @@ def _style(text: str, tokens: list[str]) -> list[float]:
     mean = sum(sentences) / len(sentences) if sentences else 0.0
     cv = (math.sqrt(sum((x - mean) ** 2 for x in sentences) / len(sentences)) / mean) if mean else 0.0
     tail = text.rstrip()[-1:]
+    head = text.lstrip()[:2]
+    low = text.lower()
+    # str.find gates skip the costlier regexes on the many rows that cannot match them.
+    contrast = len(_CONTRAST_RE.findall(text)) if ("not" in low or "n't" in low or "n\u2019t" in low) else 0
     return [
-        len(_CONTRAST_RE.findall(text)), len(_BOLD_RE.findall(text)), len(_HEADER_RE.findall(text)),
-        text.count("\u2014"), sum(1 for t in tokens if "'" in t), len(_LOWER_I_RE.findall(text)),
-        len(_EMOTICON_RE.findall(text)), len(_LOWER_START_RE.findall(text)) / (len(sentences) or 1),
-        len(_SPACE_PUNCT_RE.findall(text)), mean, cv,
+        contrast, len(_BOLD_RE.findall(text)) if "**" in text or "__" in text else 0,
+        len(_HEADER_RE.findall(text)) if "#" in text else 0,
+        text.count("\u2014"), sum(1 for t in tokens if "'" in t),
+        len(_LOWER_I_RE.findall(text)) + (head in ("i ", "i'")),
+        len(_EMOTICON_RE.findall(text)),
+        (len(_LOWER_START_RE.findall(text)) + head[:1].islower()) / (len(sentences) or 1),
+        sum(text.count(p) for p in _SPACE_PUNCT), mean, cv,
         float(bool(tail) and tail not in ".!?)\"'`*:]\u201d"),
-        sum(1 for t in tokens if t in ("i", "me", "my", "i'm", "i've", "i'd", "myself")),
+        sum(1 for t in tokens if t in _FIRST_PERSON),
     ]
 
 
-def compute_markers(texts: Sequence[str], n_words: np.ndarray, *,
-                    instructions: Sequence[str] | None = None, lexicon: Lexicon | None = None) -> pd.DataFrame:
-    """MARKER_COLUMNS per text. `n_words` (whitespace words) comes from the lexical signals."""
+def compute_markers(texts: Sequence[str], n_words: np.ndarray, *, instructions: Sequence[str] | None = None,
+                    tokens: Sequence[list[str]] | None = None, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """MARKER_COLUMNS per text. `n_words` (whitespace words) comes from the lexical signals; pass
+    `tokens` (core.quality_signals.tokenize per text) to skip tokenizing again."""
     lexicon = lexicon or load_lexicon()
     kind_index = {k: i for i, k in enumerate(KINDS)}
     hits = np.zeros((len(texts), len(KINDS)))
     style = []
     for row, text in enumerate(texts):
         text = text or ""
-        tokens = TOKEN_RE.findall(text.lower().replace("\u2019", "'"))
-        for _, _, weight, kind in _match(tokens, lexicon):
+        toks = tokens[row] if tokens is not None else tokenize(text)
+        for _, _, weight, kind in _match(toks, lexicon):
             hits[row, kind_index[kind]] += weight
-        style.append(_style(text, tokens))
+        style.append(_style(text, toks))
     words = np.maximum(np.asarray(n_words, dtype=np.float64), 1.0)
     frame = pd.DataFrame(hits, columns=[f"{k}_hits" for k in KINDS])
     for k in KINDS:
         frame[f"{k}_per_1k"] = 1000.0 * frame[f"{k}_hits"].to_numpy() / words
     positive = [f"{k}_hits" for k in KINDS if k != "informal"]
     frame["slop_per_1k"] = 1000.0 * frame[positive].sum(axis=1).to_numpy() / words
-    style_cols = MARKER_COLUMNS[2 * len(KINDS) + 2:-1]
+    style_cols = MARKER_COLUMNS[2 * len(KINDS) + 1:-1]
     frame[style_cols] = np.asarray(style, dtype=np.float64).reshape(len(texts), len(style_cols))
     if instructions is None:
         frame["resp_instr_ratio"] = np.nan

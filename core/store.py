@@ -339,6 +339,11 @@ class Dataset:
     def has_frame(self, kind: str) -> bool:
         return self.has_table(kind)
 
+    def version(self, kind: str) -> int:
+        """The table's current version (0 if absent): a cheap cache key for derived frames."""
+        tbl = self._open(kind)
+        return 0 if tbl is None else int(tbl.version)
+
     def drop_frame(self, kind: str) -> None:
         if self.has_table(kind):
             self.workspace.db.drop_table(self.table_name(kind))

@@ -1,0 +1,134 @@
+"""Data page: load the sample or a file (path or upload), map its columns, build it; list datasets."""
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import MixmapError
+from core.ingest import BadRow, TextSpec, guess_spec, ingest_into, iter_records
+from ui.state import guard, jobs, show_jobs, start_build, workspace
+
+st.title("Data")
+ws = workspace()
+show_jobs()
+
+summary = ws.summary()
+if summary:
+    st.subheader("Datasets in this workspace")
+    st.dataframe(pd.DataFrame(summary), hide_index=True, width="stretch", key="data.datasets")
+    st.caption(f"workspace: {ws.root}")
+else:
+    st.info("The workspace is empty. Load the bundled sample or your own file below.")
+
+if "sample" not in ws.list_datasets() and st.button("Load the bundled sample (2,000 rows, ready map)", key="data.sample"):
+    from core.sample import install_sample
+
+    if guard(install_sample, ws) is not None:
+        st.session_state["dataset"] = "sample"
+        st.rerun()
+
+st.subheader("Add a file")
+how = st.radio("From", ["a path on this machine", "an upload"], horizontal=True, key="data.how")
+path: Path | None = None
+if how == "an upload":
+    upload = st.file_uploader("JSONL, JSON, CSV, TSV, Parquet (optionally .gz)", key="data.upload")
+    if upload is not None:
+        # Only the base name, cleaned, is used: an upload can never write outside the workspace's uploads/.
+        safe = re.sub(r"[^A-Za-z0-9_.\-]+", "_", Path(upload.name).name).lstrip(".") or "upload"
+        path = ws.root / "uploads" / safe
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(upload.getvalue())
+else:
+    typed = st.text_input("File or Hugging Face save_to_disk folder", key="data.path",
+                          placeholder="/data/my_instructions.jsonl")
+    path = Path(typed).expanduser() if typed.strip() else None
+
+if path is None:
+    st.stop()
+if not path.exists():
+    st.error(f"{path}: no such file or folder")
+    st.stop()
+
+bad: list[BadRow] = []
+try:
+    preview = []
+    for _, record in iter_records(path, bad):
+        if isinstance(record, dict):
+            preview.append(record)
+        if len(preview) >= 5:
+            break
+except MixmapError as exc:
+    st.error(str(exc))
+    st.stop()
+if not preview:
+    st.error(f"{path.name}: no rows could be read" + (f" (first problem: {bad[0]})" if bad else ""))
+    st.stop()
+columns = list(preview[0].keys())
+st.caption(f"Preview of {path.name}")
+st.dataframe(pd.DataFrame(preview).astype(str), hide_index=True, width="stretch", key="data.preview")
+
+try:
+    guessed = guess_spec(columns)
+except MixmapError:
+    guessed = TextSpec(column=columns[0])
+modes = ["one column", "a template over columns", "a chat list"]
+default_mode = 2 if guessed.chat_column else 1 if guessed.template else 0
+mode = st.radio("Text comes from", modes, index=default_mode, horizontal=True, key="data.mode")
+if mode == "one column":
+    col = st.selectbox("Text column", columns, index=columns.index(guessed.column) if guessed.column in columns else 0,
+                       key="data.text_column")
+    spec = TextSpec(column=col)
+elif mode == "a template over columns":
+    template = st.text_area("Template ({column} placeholders; empty lines are dropped)",
+                            value=guessed.template or "\n".join("{" + c + "}" for c in columns[:3]), key="data.template")
+    spec = TextSpec(template=template)
+else:
+    col = st.selectbox("Chat column", columns, index=columns.index(guessed.chat_column) if guessed.chat_column in columns else 0,
+                       key="data.chat_column")
+    spec = TextSpec(chat_column=col)
+
+left, mid, right = st.columns(3)
+default_name = re.sub(r"[^A-Za-z0-9_\-]+", "_", path.name.split(".")[0]).strip("_-") or "data"
+default_name = default_name if default_name[0].isalpha() else f"d_{default_name}"
+name = left.text_input("Dataset", value=st.session_state.get("dataset") or default_name, key="data.dataset_name")
+source = mid.text_input("Source name", value=default_name, key="data.source")
+on_error = right.radio("Bad rows", ["skip", "abort"], horizontal=True, key="data.on_error",
+                       help="skip: load the good rows and list the bad ones; abort: load nothing if any row is bad")
+fast = st.toggle("Fast build (static model distilled from MiniLM; ~30x faster, coarser map)", key="data.fast",
+                 value=False)
+
+if st.button("Ingest and build", type="primary", key="data.go"):
+    def work(job):
+        dataset = ws.dataset(name, create=True)
+        job.progress("ingest", 0, 1)
+        result = ingest_into(dataset, path, spec=spec, source=source, on_error=on_error)
+        job.progress("ingest", 1, 1)
+        from core.embed import load_embedder
+        from core.pipeline import build_dataset
+
+        build_dataset(dataset, load_embedder(None, fast=fast, workspace=ws.root), progress=job.progress)
+        return result
+
+    try:
+        from core.filters import validate_name
+
+        validate_name(name)
+        st.session_state["dataset"] = name
+        jobs().start("ingest+build", name, work)
+        st.rerun()
+    except MixmapError as exc:
+        st.error(str(exc))
+
+for job in jobs().for_dataset()[:1]:
+    result = job.result
+    if job.status == "done" and result is not None and getattr(result, "bad_rows", None):
+        st.warning(f"{len(result.bad_rows)} bad rows were skipped:")
+        st.text("\n".join(str(b) for b in result.bad_rows[:50]))
+
+if summary:
+    with st.expander("Rebuild an existing dataset"):
+        target = st.selectbox("Dataset", [d["name"] for d in summary], key="data.rebuild_name")
+        if st.button("Build missing stages", key="data.rebuild"):
+            start_build(target, fast=False)
+            st.rerun()

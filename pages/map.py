@@ -1,0 +1,91 @@
+"""Map page: the dataset as a 2-D map; select with box or lasso, read the rows, mark them."""
+import streamlit as st
+
+from core.cluster import read_cluster_info
+from core.view import full_rows, numeric_columns
+from ui.mapview import figure, load_frame, resolve_selection
+from ui.state import dataset_picker, guard, show_jobs, start_build, workspace
+
+st.title("Map")
+name = dataset_picker()
+if name is None:
+    st.info("No datasets yet. Load the sample or your own file on the Data page.")
+    st.page_link("pages/data.py", label="Go to Data", icon="📥")
+    st.stop()
+show_jobs(name)
+dataset = workspace().dataset(name)
+if not dataset.has_frame("layout"):
+    st.warning(f"**{name}** is not on the map yet: build it (embed → project → cluster).")
+    left, right = st.columns(2)
+    if left.button("Build with MiniLM", key="map.build"):
+        start_build(name, fast=False)
+        st.rerun()
+    if right.button("Build fast (static model)", key="map.build_fast"):
+        start_build(name, fast=True)
+        st.rerun()
+    st.stop()
+
+frame = load_frame(name)
+frame = frame[frame["x"].notna()].reset_index(drop=True)
+options = ["cluster_label", "source", "mark", *numeric_columns(frame)]
+color_by = st.sidebar.selectbox("Colour by", options, key="map.color_by",
+                                format_func=lambda c: "cluster" if c == "cluster_label" else c)
+
+clusters = read_cluster_info(dataset)
+cluster_pick = st.session_state.get("map.clusters")
+picked_rows = (cluster_pick or {}).get("selection", {}).get("rows", []) if isinstance(cluster_pick, dict) else (
+    list(cluster_pick.selection.rows) if cluster_pick else [])
+selected = None
+selection_label = ""
+if picked_rows and clusters:
+    chosen = clusters[picked_rows[0]]
+    selected = (frame["cluster"] == chosen["cluster"]).to_numpy()
+    selection_label = f"cluster {chosen['label']}"
+else:
+    selected = resolve_selection(frame, st.session_state.get("map.chart"))
+    selection_label = "map selection"
+
+st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {color_by}")
+st.plotly_chart(figure(frame, color_by, highlight=selected), key="map.chart", on_select="rerun",
+                selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
+
+with st.expander(f"Clusters ({len(clusters)}) — pick one to select it", expanded=not (selected is not None and selected.any())):
+    table = [{"cluster": c["cluster"], "label": c["label"], "size": c["size"]} for c in clusters]
+    st.dataframe(table, key="map.clusters", on_select="rerun", selection_mode="single-row", hide_index=True,
+                 width="stretch", height=260)
+
+if selected is None or not selected.any():
+    st.info("Select rows on the map (box or lasso) or pick a cluster to read and mark them.")
+    st.stop()
+
+ids = frame.loc[selected, "id"].tolist()
+st.subheader(f"{len(ids):,} rows selected ({selection_label})")
+counts = frame.loc[selected, "mark"].replace("", "unmarked").value_counts().to_dict()
+st.caption(" · ".join(f"{k}: {v:,}" for k, v in counts.items()))
+
+with st.form("map.mark_form", border=True):
+    cols = st.columns([1, 1, 1, 2])
+    action = cols[0].radio("Mark", ["include", "exclude", "clear"], horizontal=False, key="map.mark_action")
+    tag = cols[3].text_input("Add tag (optional)", key="map.tag", placeholder="e.g. needs-review")
+    message = cols[3].text_input("Note for the history (optional)", key="map.message")
+    apply = cols[1].form_submit_button(f"Apply to {len(ids):,} rows", type="primary")
+if apply:
+    mark = "" if action == "clear" else action
+    touched = guard(dataset.apply_marks, ids, mark=mark, add_tags=[tag] if tag else [],
+                    message=message or f"{action} {len(ids)} rows ({selection_label})")
+    if touched is not None:
+        st.toast(f"Marked {touched:,} rows {action}")
+        st.rerun()
+
+page_size = 200
+shown = frame.loc[selected, ["id", "source", "cluster_label", "mark", "tags"]].head(page_size)
+texts = full_rows(dataset, shown["id"].tolist())
+shown = shown.merge(texts[["id", "text"]], on="id", how="left")
+st.dataframe(shown, hide_index=True, width="stretch", key="map.selected_table",
+             column_config={"text": st.column_config.TextColumn("text", width="large")})
+if len(ids) > page_size:
+    st.caption(f"showing the first {page_size} of {len(ids):,}; marking applies to all {len(ids):,}")
+with st.expander("Read the full text of the first 10 selected rows"):
+    for row in texts.head(10).itertuples():
+        st.text(f"— {row.source} · {row.id}")
+        st.text(row.text)  # st.text never interprets markup: data text stays inert

@@ -1,0 +1,100 @@
+"""Shared fixtures: a seeded fake embedder, synthetic datasets with planted structure, built workspaces."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+os.environ.setdefault("LANCE_LOG", "error")
+
+TOPICS = {
+    "cooking": "recipe oven bake flour sugar butter dough simmer garlic onion sauce pan boil salt pepper",
+    "python": "python function list dict loop class import module variable error exception print string",
+    "finance": "budget savings interest loan credit debt invest stock bond retirement tax income expense",
+    "space": "planet star orbit galaxy telescope moon rocket astronaut nebula comet solar gravity",
+}
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words embedder: each word maps to a seeded random vector (16 dims)."""
+
+    name = "fake-bow-16"
+    dim = 16
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts_seen = 0
+
+    def _word(self, word: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha1(word.encode()).digest()[:4], "little")
+        return np.random.default_rng(seed).normal(size=self.dim)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts_seen += len(texts)
+        out = np.zeros((len(texts), self.dim))
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i] += self._word(word.strip(".,!?"))
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        return out.astype(np.float32)
+
+
+def synthetic_rows(n_per_topic: int = 40, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for topic, vocab in TOPICS.items():
+        words = vocab.split()
+        for i in range(n_per_topic):
+            body = " ".join(rng.choice(words) for _ in range(12))
+            rows.append({"instruction": f"Tell me about {topic} {i}", "input": "", "output": body, "topic": topic})
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    from core.store import Workspace
+
+    return Workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def rows_file(tmp_path) -> Path:
+    return write_jsonl(tmp_path / "synthetic.jsonl", synthetic_rows())
+
+
+@pytest.fixture
+def built_dataset(workspace, rows_file, fake_embedder):
+    """A dataset of 160 rows in 4 planted topics, embedded with the fake embedder, projected, clustered."""
+    from core.ingest import ingest_into
+    from core.pipeline import build_dataset
+
+    ds = workspace.dataset("synth", create=True)
+    ingest_into(ds, rows_file)
+    build_dataset(ds, fake_embedder)
+    return ds
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """One distilled static model per test session (distilling takes ~30 s)."""
+    path = Path(os.environ.get("MIXMAP_MODEL_CACHE") or tmp_path_factory.mktemp("models"))
+    os.environ["MIXMAP_MODEL_CACHE"] = str(path)
+    return path

@@ -1,0 +1,38 @@
+"""Projection keeps earlier points fixed; clusters recover planted topics and get keyword labels."""
+import numpy as np
+
+from core.cluster import label_clusters, read_cluster_info
+from core.ingest import ingest_into
+from core.pipeline import build_dataset
+from tests.conftest import synthetic_rows, write_jsonl
+
+
+def test_added_rows_are_transformed_without_moving_existing_points(built_dataset, fake_embedder, tmp_path):
+    ds = built_dataset
+    before = ds.read_frame("layout").to_pandas().set_index("id")
+    extra = [dict(r, instruction=r["instruction"] + " again") for r in synthetic_rows(5, seed=9)]
+    ingest_into(ds, write_jsonl(tmp_path / "more.jsonl", extra), source="more")
+    result = build_dataset(ds, fake_embedder)
+    assert result["project"]["placed"] == 20
+    after = ds.read_frame("layout").to_pandas().set_index("id")
+    assert len(after) == 180
+    assert np.array_equal(after.loc[before.index, ["x", "y"]].to_numpy(), before[["x", "y"]].to_numpy())
+
+
+def test_planted_topics_become_clusters(built_dataset):
+    frame = built_dataset.read_frame("clusters").to_pandas()
+    rows = built_dataset.read_rows(["id", "meta"]).to_pandas()
+    rows["topic"] = rows["meta"].str.extract(r'"topic": "(\w+)"')[0]
+    merged = rows.merge(frame, on="id")
+    clustered = merged[merged["cluster"] >= 0]
+    assert len(clustered) >= 0.8 * len(merged)
+    purity = clustered.groupby("cluster")["topic"].agg(lambda s: s.value_counts().iloc[0] / len(s))
+    assert purity.min() >= 0.9 and clustered["cluster"].nunique() >= 3
+    labels = " ".join(c["label"] for c in read_cluster_info(built_dataset))
+    assert sum(word in labels for word in ("python", "budget", "recipe", "planet", "oven", "loan", "orbit")) >= 2
+
+
+def test_ctfidf_labels_prefer_distinctive_words():
+    texts = ["apple banana apple the", "apple fruit banana", "engine car wheel the", "car road engine"]
+    labels = label_clusters(texts, np.array([0, 0, 1, 1]))
+    assert labels[0][0] in ("apple", "banana") and labels[1][0] in ("car", "engine")

@@ -1,0 +1,121 @@
+"""The map widget shared by pages: a Plotly WebGL scatter whose selections resolve on the server."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.select import selection_mask
+from core.view import map_frame, marks_frame
+from ui.state import workspace
+
+MAX_POINTS = 100_000  # the browser gets at most this many points (Plotly WebGL is comfortable here)
+HOVER_TEXT_MAX = 50_000  # per-point hover text makes the payload ~4.5x larger: only below this
+MAX_CATEGORIES = 24
+
+
+@st.cache_data(show_spinner="Reading the map…", max_entries=8)
+def _base_frame(root: str, name: str, versions: tuple) -> pd.DataFrame:
+    frame = map_frame(workspace().dataset(name))
+    return frame.drop(columns=["mark", "tags"])
+
+
+def load_frame(name: str) -> pd.DataFrame:
+    """rows + layout + clusters + signals (cached on table versions) with the current marks merged in."""
+    ds = workspace().dataset(name)
+    versions = tuple(ds.version(k) for k in ("rows", "layout", "clusters", "cluster_info", "signals"))
+    frame = _base_frame(str(workspace().root), name, versions)
+    frame = frame.merge(marks_frame(ds), on="id", how="left")
+    frame["mark"] = frame["mark"].fillna("")
+    frame["tags"] = frame["tags"].fillna("")
+    return frame
+
+
+def display_sample(frame: pd.DataFrame, limit: int = MAX_POINTS) -> np.ndarray:
+    """Positions of the rows drawn in the browser: all when few; else a density-biased sample.
+
+    Each cluster keeps at least a share proportional to sqrt(size), so small clusters stay visible
+    while dense regions are thinned (the idea Embedding Atlas uses for its downsampling).
+    """
+    n = len(frame)
+    if n <= limit:
+        return np.arange(n)
+    rng = np.random.default_rng(0)
+    clusters = frame["cluster"].to_numpy()
+    values, inverse, counts = np.unique(clusters, return_inverse=True, return_counts=True)
+    quota = np.sqrt(counts)
+    quota = np.minimum(counts, np.maximum(1, quota / quota.sum() * limit)).astype(int)
+    keys = rng.random(n)
+    chosen = []
+    for c in range(len(values)):
+        members = np.flatnonzero(inverse == c)
+        chosen.append(members[np.argsort(keys[members])[: quota[c]]])
+    picked = np.concatenate(chosen)
+    spare = limit - len(picked)
+    if spare > 0:
+        rest = np.setdiff1d(np.arange(n), picked)
+        picked = np.concatenate([picked, rng.choice(rest, size=min(spare, len(rest)), replace=False)])
+    return np.sort(picked)
+
+
+def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None = None) -> go.Figure:
+    """Scattergl, one trace per category (legend) or one coloured by a numeric column."""
+    shown = display_sample(frame)
+    view = frame.iloc[shown]
+    hover = len(view) <= HOVER_TEXT_MAX
+    fig = go.Figure()
+    common = dict(mode="markers", hoverinfo="text" if hover else "skip")
+    if color_by in ("cluster_label", "source", "mark") or not pd.api.types.is_numeric_dtype(view[color_by]):
+        categories = view[color_by].astype(str).replace("", "(unmarked)")
+        top = categories.value_counts().index[:MAX_CATEGORIES]
+        categories = categories.where(categories.isin(top), "other")
+        for cat in categories.value_counts().index:
+            part = view[categories == cat]
+            fig.add_trace(go.Scattergl(
+                x=part["x"], y=part["y"], name=str(cat)[:40], marker=dict(size=4, opacity=0.75),
+                hovertext=_hover(part) if hover else None, **common))
+    else:
+        fig.add_trace(go.Scattergl(
+            x=view["x"], y=view["y"], name=color_by,
+            marker=dict(size=4, opacity=0.8, color=view[color_by], colorscale="Viridis", showscale=True,
+                        colorbar=dict(title=color_by)),
+            hovertext=_hover(view) if hover else None, **common))
+    if highlight is not None and highlight.any():
+        part = frame[highlight]
+        if len(part) > MAX_POINTS // 10:
+            part = part.sample(MAX_POINTS // 10, random_state=0)
+        fig.add_trace(go.Scattergl(x=part["x"], y=part["y"], name="selected", mode="markers", hoverinfo="skip",
+                                   marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1.2, color="black"))))
+    fig.update_layout(height=640, margin=dict(l=0, r=0, t=10, b=0), dragmode="lasso",
+                      legend=dict(itemsizing="constant", font=dict(size=10)),
+                      xaxis=dict(visible=False), yaxis=dict(visible=False), uirevision="map")
+    return fig
+
+
+def _hover(part: pd.DataFrame) -> list[str]:
+    # Plotly renders hover text as HTML-ish markup: neutralise angle brackets from the data.
+    return [f"{lab}<br>{snip.replace('<', '‹').replace('>', '›')}"
+            for lab, snip in zip(part["cluster_label"].astype(str), part["snippet"].astype(str))]
+
+
+def resolve_selection(frame: pd.DataFrame, state: dict | None) -> np.ndarray | None:
+    """Boolean mask over all rows for the chart's selection state, or None when nothing is selected."""
+    if not state:
+        return None
+    selection = state.get("selection") if isinstance(state, dict) else getattr(state, "selection", None)
+    if not selection:
+        return None
+    selection = dict(selection)
+    mask = selection_mask(frame["x"].to_numpy(), frame["y"].to_numpy(), selection)
+    if mask is not None:
+        return mask
+    points = selection.get("points") or []
+    if not points:
+        return None
+    mask = np.zeros(len(frame), dtype=bool)
+    xy = {(round(float(p["x"]), 5), round(float(p["y"]), 5)) for p in points if "x" in p and "y" in p}
+    if xy:
+        keys = list(zip(frame["x"].round(5), frame["y"].round(5)))
+        mask = np.array([k in xy for k in keys])
+    return mask

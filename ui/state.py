@@ -1,0 +1,116 @@
+"""Streamlit-side shared state: the workspace, the job registry, the chosen dataset, first-start setup."""
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from core.errors import MixmapError
+from core.store import Workspace
+from ui.jobs import JobRegistry
+
+DATASET_KEY = "dataset"
+
+
+@st.cache_resource
+def workspace() -> Workspace:
+    return Workspace()
+
+
+@st.cache_resource
+def jobs() -> JobRegistry:
+    return JobRegistry()
+
+
+@st.cache_resource
+def _started() -> dict:
+    """Runs once per server: install the sample into an empty workspace and warm numba in the background."""
+    ws = workspace()
+    state = {"sample": None}
+    if not ws.list_datasets():
+        from core.sample import SAMPLE_NAME, install_sample
+
+        try:
+            state["sample"] = install_sample(ws)
+        except MixmapError as exc:
+            state["sample"] = {"error": str(exc)}
+        if state["sample"] and not state["sample"].get("prebuilt") and "error" not in state["sample"]:
+            start_build(SAMPLE_NAME, fast=False)
+    threading.Thread(target=_warm_numba, name="mixmap-warm-numba", daemon=True).start()
+    return state
+
+
+def _warm_numba() -> None:
+    """Compile UMAP's numba kernels once, off the request path (a cold fit pays ~25 s otherwise)."""
+    try:
+        import numpy as np
+
+        from core.project import SizedUmap
+
+        SizedUmap().fit_transform(np.random.default_rng(0).normal(size=(300, 8)).astype("float32"))
+    except Exception:
+        pass
+
+
+def ensure_started() -> dict:
+    return _started()
+
+
+def start_build(name: str, *, fast: bool, model: str | None = None):
+    """Build (embed + project + cluster) in the background; the page stays usable."""
+    from core.embed import load_embedder
+    from core.pipeline import build_dataset
+
+    ws = workspace()
+
+    def work(job):
+        embedder = load_embedder(model, fast=fast, workspace=ws.root)
+        return build_dataset(ws.dataset(name), embedder, progress=job.progress)
+
+    return jobs().start("build", name, work)
+
+
+def dataset_picker(*, sidebar: bool = True) -> str | None:
+    """The dataset every page works on, chosen once in the sidebar and kept across pages."""
+    names = workspace().list_datasets()
+    if not names:
+        return None
+    container = st.sidebar if sidebar else st
+    current = st.session_state.get(DATASET_KEY)
+    index = names.index(current) if current in names else 0
+    chosen = container.selectbox("Dataset", names, index=index, key="sidebar.dataset")
+    st.session_state[DATASET_KEY] = chosen
+    return chosen
+
+
+def show_jobs(dataset: str | None = None) -> None:
+    """Progress bars for the jobs of a dataset; reruns itself every second while any job runs."""
+    registry = jobs()
+
+    @st.fragment(run_every=1.0 if registry.any_running(dataset) else None)
+    def _panel():
+        for job in registry.for_dataset(dataset)[:3]:
+            if job.running:
+                st.caption(f"{job.title} of {job.dataset}: running")
+                for stage, (done, total) in job.stages.items():
+                    st.progress(min(1.0, done / total), text=f"{stage}: {done:,} / {total:,}")
+            elif job.status == "failed":
+                st.error(f"{job.title} of {job.dataset} failed: {job.error}")
+            elif job.finished and job.finished > st.session_state.get("jobs.seen", 0):
+                st.success(f"{job.title} of {job.dataset} finished")
+        if not registry.any_running(dataset) and st.session_state.get("jobs.was_running"):
+            st.session_state["jobs.was_running"] = False
+            st.rerun(scope="app")  # refresh the whole page once the work is done
+        if registry.any_running(dataset):
+            st.session_state["jobs.was_running"] = True
+
+    _panel()
+
+
+def guard(fn, *args, **kwargs):
+    """Call core; show a MixmapError as st.error instead of a traceback. Returns None on error."""
+    try:
+        return fn(*args, **kwargs)
+    except MixmapError as exc:
+        st.error(str(exc))
+        return None
