@@ -116,15 +116,17 @@ def _embedder(ctx, model: str | None, fast: bool):
 @click.argument("name")
 @click.option("--model", help="sentence-transformers model name or local path (default all-MiniLM-L6-v2).")
 @click.option("--fast", is_flag=True, help="Static model distilled from MiniLM: ~30-50x faster on CPU.")
+@click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def embed(ctx, name, model, fast, as_json):
+def embed(ctx, name, model, fast, batch_size, as_json):
     """Embed rows of NAME that have no vector yet for the chosen model."""
     from core.embed import embed_dataset
 
     dataset = workspace_of(ctx).dataset(name)
     bars = StageBars(not as_json)
-    result = embed_dataset(dataset, _embedder(ctx, model, fast), progress=lambda d, t: bars("embed", d, t))
+    result = embed_dataset(dataset, _embedder(ctx, model, fast), batch_size=batch_size,
+                           progress=lambda d, t: bars("embed", d, t))
     bars.close()
     emit(result, as_json, f"{name}: embedded {result['embedded']} rows with {result['model']}")
 
@@ -159,15 +161,17 @@ def cluster(ctx, name, as_json):
 @click.option("--model", help="sentence-transformers model name or local path.")
 @click.option("--fast", is_flag=True, help="Use the fast static model.")
 @click.option("--recluster", is_flag=True, help="Cluster again even if nothing changed.")
+@click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def build(ctx, name, model, fast, recluster, as_json):
+def build(ctx, name, model, fast, recluster, batch_size, as_json):
     """Embed + project + cluster NAME, resuming where a killed build stopped."""
     from core.pipeline import build_dataset
 
     dataset = workspace_of(ctx).dataset(name)
     bars = StageBars(not as_json)
-    result = build_dataset(dataset, _embedder(ctx, model, fast), recluster=recluster, progress=bars)
+    result = build_dataset(dataset, _embedder(ctx, model, fast), recluster=recluster, batch_size=batch_size,
+                           progress=bars)
     bars.close()
     clusters = result["cluster"]["clusters"] if result["cluster"] else "unchanged"
     emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}, "

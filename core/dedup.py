@@ -11,10 +11,9 @@ keeper is a removal candidate. Group ids are -1 for rows in no group.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from core.dedup_pairs import (
     PAIR_COLUMNS,
@@ -27,6 +26,10 @@ from core.dedup_pairs import (
     normalize_text,
 )
 from core.errors import MixmapError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 __all__ = [
     "DETECTORS", "KEEP_POLICIES", "PAIR_COLUMNS", "LshParams", "choose_keepers", "choose_lsh_params",
@@ -46,21 +49,22 @@ KeepPolicy = Literal["first", "longest", "quality", "central"]
 DiffOp = tuple[str, str, str]
 
 
-def group_pairs(pairs: pd.DataFrame, n_rows: int, *, threshold: float = 0.0, method: str | None = None
+def group_pairs(pairs: pd.DataFrame | pa.Table, n_rows: int, *, threshold: float = 0.0, method: str | None = None
                 ) -> np.ndarray:
     """Group id per row (int64, -1 = in no group) from the pairs with sim >= threshold (and of `method`,
     if given). Ids are 0..G-1, numbered by each group's first row, so they are stable across calls."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    missing = [c for c in ("i", "j", "sim") if c not in pairs.columns]
+    names = list(getattr(pairs, "column_names", None) or pairs.columns)  # a pyarrow Table or a DataFrame
+    missing = [c for c in ("i", "j", "sim") if c not in names]
     if missing:
         raise MixmapError(f"pairs need columns i, j, sim; missing {missing}")
-    use = pairs["sim"].to_numpy() >= np.float32(threshold)
-    if method is not None and "method" in pairs.columns:
-        use &= pairs["method"].to_numpy() == method
-    i = pairs["i"].to_numpy()[use]
-    j = pairs["j"].to_numpy()[use]
+    column = {c: np.asarray(pairs[c]) for c in names if c in PAIR_COLUMNS}
+    use = column["sim"] >= np.float32(threshold)
+    if method is not None and "method" in column:
+        use &= column["method"] == method
+    i, j = column["i"][use], column["j"][use]
     if len(i) and (min(i.min(), j.min()) < 0 or max(i.max(), j.max()) >= n_rows):
         raise MixmapError(f"pairs refer to rows outside 0..{n_rows - 1}; were they computed on another table?")
     groups = np.full(n_rows, SINGLETON, np.int64)
@@ -121,17 +125,22 @@ def _need(value, name: str, policy: str, n: int, convert) -> np.ndarray:
 
 def _centrality(groups: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """Cosine of each row to its group's mean direction (0 for rows in no group)."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    unit = vectors / np.where(norms > 0, norms, 1.0)
+    from scipy.sparse import csr_matrix
+
     score = np.zeros(len(groups))
     members = np.flatnonzero(groups != SINGLETON)
     if len(members) == 0:
         return score
+    unit = vectors[members]
+    norms = np.linalg.norm(unit, axis=1, keepdims=True)
+    unit /= np.where(norms > 0, norms, 1.0)
     g = groups[members]
-    sums = np.zeros((int(g.max()) + 1, unit.shape[1]), np.float64)
-    np.add.at(sums, g, unit[members])
+    # group sums as a sparse (groups x members) product: np.add.at is ~50x slower on 384-d rows
+    onehot = csr_matrix((np.ones(len(members), np.float32), (g, np.arange(len(members)))),
+                        shape=(int(g.max()) + 1, len(members)))
+    sums = onehot @ unit
     # for unit rows, argmax of v . sum equals argmax of cosine to the centroid: no need to normalise it
-    score[members] = np.einsum("ij,ij->i", unit[members], sums[g])
+    score[members] = np.einsum("ij,ij->i", unit, sums[g])
     return score
 
 
@@ -151,6 +160,8 @@ def dedup_summary(group_ids: np.ndarray, keep: np.ndarray) -> dict:
 
 def describe_groups(group_ids: np.ndarray, keep: np.ndarray, *, ids: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per group, largest first: group, size, keeper, members (row positions, or `ids` if given)."""
+    import pandas as pd
+
     groups = np.asarray(group_ids)
     keep = np.asarray(keep, bool)
     members = np.flatnonzero(groups != SINGLETON)

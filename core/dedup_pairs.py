@@ -15,11 +15,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from core.errors import MixmapError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PAIR_COLUMNS = ("i", "j", "sim", "method")
 _PUNCT = re.compile(r"[^\w\s]+")
@@ -41,6 +44,8 @@ def empty_pairs() -> pd.DataFrame:
 
 
 def _frame(i: np.ndarray, j: np.ndarray, sim: np.ndarray, method: str) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({"i": np.asarray(i, np.int64), "j": np.asarray(j, np.int64),
                          "sim": np.asarray(sim, np.float32), "method": method})
 
@@ -58,6 +63,8 @@ def _unique_pairs(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.
 def find_exact_pairs(texts: Sequence[str]) -> pd.DataFrame:
     """Rows whose normalised text is equal. Each member of a group is linked to the group's first row only
     (n - 1 pairs for a group of n, not n(n-1)/2): connected components give the same groups."""
+    import pandas as pd
+
     normalised = [normalize_text(t) for t in texts]
     codes, _ = pd.factorize(pd.Series(normalised, dtype=object))  # exact equality, no hash collisions
     codes = np.asarray(codes)
@@ -87,25 +94,28 @@ class LshParams:
         return 1.0 - (1.0 - s**self.rows) ** self.bands
 
 
-def choose_lsh_params(threshold: float, num_perm: int, *, false_positive_weight: float = 0.2,
-                      false_negative_weight: float = 0.8) -> LshParams:
-    """The (bands, rows) with b*r <= num_perm minimising the weighted areas under the S-curve below the
-    threshold (false positives) and above it (false negatives) - datasketch's `_optimal_param`, integrated
-    on a grid. We weight misses 4x more than datasketch's 0.5/0.5 because every candidate is verified with
-    exact Jaccard afterwards: a false candidate costs a set intersection, a missed one is lost for good."""
+def choose_lsh_params(threshold: float, num_perm: int = 128, *, min_recall: float = 0.98) -> LshParams:
+    """The (bands, rows), b * r <= num_perm, that make a pair at exactly `threshold` a candidate with
+    probability >= min_recall and, among those, let the fewest dissimilar pairs through: the smallest
+    false-positive area, the integral of the S-curve from 0 to the threshold (datasketch's
+    `_optimal_param` criterion, which Lilac and text-dedup reuse). datasketch minimises that area plus the
+    false-negative area with equal weights; that leaves pairs at the threshold only ~55% likely to be
+    found (0.5 -> 25 x 5). We verify every candidate with exact Jaccard, so a false candidate costs a set
+    intersection while a missed pair is lost for good: hence a recall floor instead of a trade-off.
+    If no (b, r) reaches the floor, the one with the highest recall at the threshold wins."""
     if not 0.0 < threshold < 1.0:
         raise MixmapError(f"MinHash threshold must be between 0 and 1 (exclusive), got {threshold}")
-    s = np.linspace(0.0, 1.0, 2001)
-    below, above = s <= threshold, s >= threshold
-    best, best_err = LshParams(1, 1), np.inf
+    s = np.linspace(0.0, threshold, 401)
+    best, best_key = LshParams(1, 1), (np.inf, np.inf, np.inf)
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            p = 1.0 - (1.0 - s**r) ** b
-            fp = np.trapezoid(p[below], s[below])
-            fn = np.trapezoid(1.0 - p[above], s[above])
-            err = false_positive_weight * fp + false_negative_weight * fn
-            if err < best_err:
-                best, best_err = LshParams(b, r), err
+            params = LshParams(b, r)
+            recall = params.candidate_probability(threshold)
+            fp_area = float(np.trapezoid(1.0 - (1.0 - s**r) ** b, s))
+            # rank: meets the floor first, then least false-positive area (or most recall), then fewer perms
+            key = (0, fp_area, b * r) if recall >= min_recall else (1, -recall, b * r)
+            if key < best_key:
+                best, best_key = params, key
     return best
 
 
@@ -125,6 +135,8 @@ def shingle_hashes(texts: Sequence[str], *, ngram: int = 3, shingle: str = "word
     Words are hashed once per distinct word (pandas' stable SipHash) and n-grams are combined in numpy,
     so no Python code runs per shingle. A row shorter than n words is one shingle (its whole text), as in
     datatrove; an empty row has no shingles and can only match through the exact detector."""
+    import pandas as pd
+
     if ngram < 1:
         raise MixmapError(f"ngram must be at least 1, got {ngram}")
     if shingle == "word":

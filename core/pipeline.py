@@ -22,6 +22,7 @@ def build_dataset(
     reducer=None,
     clusterer=None,
     recluster: bool = False,
+    batch_size: int = 512,
     progress: StageProgress | None = None,
 ) -> dict:
     """Embed missing rows, place them on the map, and (re)cluster when rows were added or asked to."""
@@ -30,7 +31,7 @@ def build_dataset(
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
     # 1. embed what has no vector yet (a rerun after a crash only embeds the rest)
-    embedded = embed_dataset(dataset, embedder, progress=report("embed"))
+    embedded = embed_dataset(dataset, embedder, batch_size=batch_size, progress=report("embed"))
     # 2. fit the map once; later rows are placed with the fitted reducer's transform
     projected = project_dataset(dataset, reducer=reducer, progress=report("project"))
     # 3. cluster when the map changed or the clusters are missing

@@ -29,7 +29,7 @@ import pandas as pd
 
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 _PARA_RE = re.compile(r"\n{2,}")
-_NON_ALNUM_RE = re.compile(r"[\W_]")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _ASCII_ALNUM = (string.ascii_letters + string.digits).encode()
 # Deleting digits and punctuation (keeping whitespace) leaves exactly the words that contain a letter.
 _DROP_NON_LETTERS = str.maketrans("", "", string.digits + string.punctuation
@@ -98,20 +98,76 @@ def _duplicates(items: Sequence[str]) -> tuple[int, int]:
     return n_dup, n_chars
 
 
-def _dup_ngram_chars(tokens: list[str], n: int) -> int:
-    """Characters inside duplicated n-grams, skipping past each duplicate (Gopher, non-overlapping)."""
-    seen: set[tuple[str, ...]] = set()
-    chars = i = 0
-    last = len(tokens) - n
-    while i <= last:
-        gram = tuple(tokens[i:i + n])
-        if gram in seen:
-            chars += sum(map(len, gram)) + n - 1
-            i += n
-        else:
-            seen.add(gram)
-            i += 1
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier for the rolling n-gram hash
+
+
+def _gopher_dup_chars(grams: np.ndarray, keys: list[int], ends: np.ndarray, n: int) -> int:
+    """Gopher's duplicated n-gram characters: walk the n-grams, and at each one already seen add its
+    characters and jump n ahead (skipped n-grams are never "seen").
+
+    Only positions whose n-gram occurred earlier can be duplicates, so the walk visits just those; an
+    earlier first occurrence was seen unless it fell inside a jump, which `bisect` over the jumps answers.
+    """
+    from bisect import bisect_right
+
+    _, first, inverse = np.unique(grams, return_index=True, return_inverse=True)
+    first_pos = first[inverse]
+    candidates = np.flatnonzero(first_pos < np.arange(len(grams))).tolist()
+    jump_starts: list[int] = []  # a jump from duplicate d skips positions d+1 .. d+n-1
+    seen_later: set[int] = set()
+    chars = until = 0
+    for p in candidates:
+        if p < until:
+            continue
+        key = keys[p]
+        f = int(first_pos[p])
+        k = bisect_right(jump_starts, f) - 1
+        if key in seen_later or not (k >= 0 and jump_starts[k] < f < jump_starts[k] + n):
+            chars += int(ends[p + n] - ends[p]) + n - 1
+            jump_starts.append(p)
+            until = p + n
+        seen_later.add(key)
     return chars
+
+
+def _ngram_repetition(tokens: list[str]) -> list[float]:
+    """Characters in the top 2/3/4-gram (if repeated) and in duplicated 5..10-grams (Gopher, skipping).
+
+    N-grams are 64-bit rolling hashes of the tokens' Python hashes, built with numpy and compared as ints:
+    ~10x cheaper than tuples of strings on long texts. A collision (~2^-64 per pair) only nudges a ratio.
+    If no n-gram repeats, no longer one can, so most texts stop after the 2-grams.
+    """
+    n_tok = len(tokens)
+    out = [0.0] * (len(TOP_NGRAM_NS) + len(DUP_NGRAM_NS))
+    if n_tok < 4:
+        return out
+    ids = np.fromiter(map(hash, tokens), dtype=np.int64, count=n_tok).view(np.uint64)
+    ends = np.zeros(n_tok + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=n_tok), out=ends[1:])
+    grams = ids
+    for slot, n in enumerate(range(2, max(DUP_NGRAM_NS) + 1)):
+        grams = grams[:-1] * _HASH_MUL + ids[n - 1:]
+        if not len(grams):
+            break
+        keys = grams.tolist()
+        if len(set(keys)) == len(keys):
+            break
+        if n in TOP_NGRAM_NS:
+            top, count = Counter(keys).most_common(1)[0]
+            start = keys.index(top)
+            out[slot] = float((ends[start + n] - ends[start] + n - 1) * count)
+        if n in DUP_NGRAM_NS:
+            out[len(TOP_NGRAM_NS) + DUP_NGRAM_NS.index(n)] = float(_gopher_dup_chars(grams, keys, ends, n))
+    return out
+
+
+def _non_alnum_chars(text: str) -> int:
+    """Characters that are not letters or digits (whitespace included), as NeMo's NonAlphaNumericFilter."""
+    ascii_non_alnum = len(text.encode("ascii", "ignore").translate(None, _ASCII_ALNUM))
+    if text.isascii():
+        return ascii_non_alnum
+    # Non-ASCII characters are few per text: test just those one by one.
+    return ascii_non_alnum + sum(1 for c in _NON_ASCII_RE.findall(text) if not c.isalnum())
 
 
 def tokenize(text: str) -> list[str]:
@@ -130,15 +186,14 @@ def lexical_row(text: str, tokens: list[str]) -> list[float]:
     stripped = [line.strip() for line in lines]
     nonempty = [s for s in stripped if s]
     n_nonempty = len(nonempty) or 1
-    paragraphs = _PARA_RE.split(text.strip())
+    paragraphs = _PARA_RE.split(text.strip()) if "\n\n" in text else [text.strip()]
 
     dup_lines, dup_line_chars = _duplicates(nonempty)
     dup_paras, dup_para_chars = _duplicates(paragraphs)
     row = [
         len(words), len(text), n_lines,
         sum(map(len, tokens)) / n_tok if n_tok else 0.0,
-        (len(text.encode().translate(None, _ASCII_ALNUM)) if text.isascii()
-         else len(_NON_ALNUM_RE.findall(text))) / n_chars,
+        _non_alnum_chars(text) / n_chars,
         len(text.translate(_DROP_NON_LETTERS).split()) / n_words if words else 0.0,
         (text.count("#") + text.count("...") + text.count("\u2026")) / n_words,
         sum(s.startswith(_BULLETS) for s in nonempty) / n_nonempty,
@@ -147,22 +202,7 @@ def lexical_row(text: str, tokens: list[str]) -> list[float]:
         dup_lines / n_nonempty, dup_line_chars / n_chars,
         dup_paras / (len(paragraphs) or 1), dup_para_chars / n_chars,
     ]
-    # If no 2-gram repeats, no longer n-gram can: most short texts stop after one Counter.
-    repeats = n_tok >= 4
-    for n in TOP_NGRAM_NS:
-        top = Counter(zip(*(tokens[i:] for i in range(n)))).most_common(1) if repeats and n_tok >= 2 * n else []
-        repeats = bool(top) and top[0][1] > 1
-        if repeats:
-            gram, count = top[0]
-            row.append(min(1.0, (sum(map(len, gram)) + n - 1) * count / n_chars))
-        else:
-            row.append(0.0)
-    # Likewise a duplicated 10-gram contains a duplicated 5-gram, so texts with none (most) stop here.
-    repeats = n_tok >= 10 and len(set(zip(*(tokens[i:] for i in range(5))))) < n_tok - 4
-    for n in DUP_NGRAM_NS:
-        chars = _dup_ngram_chars(tokens, n) if repeats else 0
-        repeats = chars > 0
-        row.append(chars / n_chars)
+    row += [min(1.0, chars / n_chars) for chars in _ngram_repetition(tokens)]
     n_stop = sum(1 for t in tokens if t in GOPHER_STOP_WORDS)
     row += [
         n_stop, n_stop / n_tok if n_tok else 0.0,

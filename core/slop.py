@@ -37,27 +37,33 @@ RATE_PRIOR_WORDS = 30  # pseudo-words added before taking a per-1k rate, so one 
 _SPAN_TOKEN_RE = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)*", re.I)
 # "not X but Y" / "it's not X, it's Y" (after antislop-sampler's slop_regexes.txt "not [^.!?]{3,60} but").
 # Its other two patterns ("each ... a", "every ... a") match most English sentences, so they are left out.
-_CONTRAST_RE = re.compile(
-    r"\bnot\b[^.!?\n]{3,60}?\bbut\b"
-    r"|\b(?:it|this|that)(?:'s|\u2019s| is| was)(?: not|n't|n\u2019t)\b[^.!?\n]{2,60}?[,;\u2014-]\s*"
-    r"(?:it|this|that)(?:'s|\u2019s| is| was)\b", re.I)
+# Both run on lower-cased text: re.IGNORECASE would stop `re` from jumping between literal prefixes.
+_NOT_BUT_RE = re.compile(r"not\b[^.!?\n]{3,60}?\bbut\b")
+_ITS_NOT_RE = re.compile(r"(?:it|th(?:is|at))(?:'s|\u2019s| is| was)(?: not|n't|n\u2019t)\b[^.!?\n]{2,60}?"
+                         r"[,;\u2014-]\s*(?:it|th(?:is|at))(?:'s|\u2019s| is| was)\b")
 _BOLD_RE = re.compile(r"\*\*[^*\n]{1,100}\*\*|__[^_\n]{1,100}__")
 _HEADER_RE = re.compile(r"^\s{0,3}#{1,6}\s", re.M)
-# Patterns start with a character class where possible: `re` then skips ahead fast instead of trying
-# every position (lookbehinds and \b at the front make these 3-5x slower).
-_LOWER_I_RE = re.compile(r"[\s(\"]i[\s,.!?;:'\u2019]")
-_EMOTICON_RE = re.compile(r"[!?][!?]|[:;=]-?[)(DPp/]|\^\^|<3|\.\.\.\.")
+# Counted with str.count where exactness matters little: several times cheaper than a regex scan.
+_LOWER_I = (" i ", " i'", " i,", " i.", "\ni ", "(i ", " i\u2019")
+_EMOTICONS = ("!!", "??", "?!", "!?", ":)", ":-)", ":(", ":-(", ":D", ";)", ":P", ":p", "=)", "^^", "<3", "....",
+              ":/")
 _SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
 _LOWER_START_RE = re.compile(r"[.!?\n][ \t]*[a-z]")
-_SPACE_PUNCT = (" ,", " .", " !", " ?", " ;", "  ")
+_SPACE_PUNCT = (" ,", " .", " !", " ?", " ;")
+_DOUBLE_SPACE_RE = re.compile(r"[.!?,]  +\S")  # two spaces after a full stop: a typist's habit, never a model's
+_LIST_INTRO_RE = re.compile(r":[ \t]*\n(?:[ \t]*\n)?[ \t]*(?:\d{1,2}[.)]|[-*\u2022])\s")
+_SUMMARY_RE = re.compile(r"(?:^|\n)\s*(?:\*\*)?(?:overall|in conclusion|in summary|to summarize|to sum up|ultimately|"
+                         r"in short|remember|by following)\b", re.I)
 _FIRST_PERSON = frozenset(("i", "me", "my", "i'm", "i've", "i'd", "myself"))
 
-MARKER_COLUMNS = [
-    *[f"{k}_hits" for k in KINDS], *[f"{k}_per_1k" for k in KINDS], "slop_per_1k", "contrast_count",
-    "bold_count", "header_lines", "emdash_count", "contraction_count", "lower_i_count", "emoticon_count",
-    "lower_start_ratio", "space_punct_count", "sentence_len_mean", "sentence_len_cv", "ends_without_stop",
-    "first_person_count", "resp_instr_ratio",
+STYLE_COLUMNS = [
+    "contrast_count", "bold_count", "header_lines", "list_intro_count", "summary_close", "emdash_count",
+    "contraction_count", "lower_i_count", "emoticon_count", "lower_start_ratio", "space_punct_count",
+    "double_space_count", "url_count", "question_count", "exclaim_count", "sentence_len_mean", "sentence_len_cv",
+    "ends_without_stop", "first_person_count",
 ]
+MARKER_COLUMNS = [*[f"{k}_hits" for k in KINDS], *[f"{k}_per_1k" for k in KINDS], "slop_per_1k", *STYLE_COLUMNS,
+                  "resp_instr_ratio"]
 
 
 class Span(NamedTuple):
@@ -113,12 +119,12 @@ def _match(tokens: list[str], lexicon: Lexicon) -> list[tuple[int, int, float, s
         return []
     single, multi = lexicon.single, lexicon.multi
     out = []
-    i, n = 0, len(tokens)
-    while i < n:
-        t = tokens[i]
-        if t not in firsts:
-            i += 1
+    n = len(tokens)
+    until = 0  # positions before this are inside the previous match
+    for i in [i for i, t in enumerate(tokens) if t in firsts]:
+        if i < until:
             continue
+        t = tokens[i]
         step = 1
         if i + 1 < n:
             for phrase, weight, kind in multi.get((t, tokens[i + 1]), ()):
@@ -130,27 +136,49 @@ def _match(tokens: list[str], lexicon: Lexicon) -> list[tuple[int, int, float, s
         if step == 1 and t in single:
             weight, kind = single[t]
             out.append((i, i + 1, weight, kind))
-        i += step
+        until = i + step
     return out
 
 
+def _contrasts(low: str) -> list[tuple[int, int]]:
+    """(start, end) of "not X but Y" and "it's not X, it's Y" constructions in lower-cased text.
+
+    The patterns begin with a literal so `re` can jump between candidates; the word boundary in front is
+    checked here instead (a leading \\b would make the scan 3x slower).
+    """
+    found = []
+    for pattern in (_NOT_BUT_RE, _ITS_NOT_RE):
+        for m in pattern.finditer(low):
+            a = m.start()
+            if a == 0 or not low[a - 1].isalnum():
+                found.append((a, m.end()))
+    return sorted(found)
+
+
 def _style(text: str, tokens: list[str]) -> list[float]:
+    """STYLE_COLUMNS for one text."""
     sentences = [len(s.split()) for s in _SENTENCE_RE.findall(text) if len(s) > 1]
     mean = sum(sentences) / len(sentences) if sentences else 0.0
     cv = (math.sqrt(sum((x - mean) ** 2 for x in sentences) / len(sentences)) / mean) if mean else 0.0
     tail = text.rstrip()[-1:]
     head = text.lstrip()[:2]
     low = text.lower()
-    # str.find gates skip the costlier regexes on the many rows that cannot match them.
-    contrast = len(_CONTRAST_RE.findall(text)) if ("not" in low or "n't" in low or "n\u2019t" in low) else 0
+    # `in` gates skip the costlier regexes on the many rows that cannot match them.
+    contrast = len(_contrasts(low)) if "not" in low or "n't" in low or "n\u2019t" in low else 0
+    last_para = text.rstrip().rsplit("\n\n", 1)[-1] if "\n\n" in text.strip() else ""
     return [
         contrast, len(_BOLD_RE.findall(text)) if "**" in text or "__" in text else 0,
         len(_HEADER_RE.findall(text)) if "#" in text else 0,
+        len(_LIST_INTRO_RE.findall(text)) if ":" in text else 0,
+        float(bool(last_para) and _SUMMARY_RE.match(last_para) is not None),
         text.count("\u2014"), sum(1 for t in tokens if "'" in t),
-        len(_LOWER_I_RE.findall(text)) + (head in ("i ", "i'")),
-        len(_EMOTICON_RE.findall(text)),
+        sum(text.count(p) for p in _LOWER_I) + (head in ("i ", "i'")),
+        sum(text.count(p) for p in _EMOTICONS) - text.count("://"),
         (len(_LOWER_START_RE.findall(text)) + head[:1].islower()) / (len(sentences) or 1),
-        sum(text.count(p) for p in _SPACE_PUNCT), mean, cv,
+        sum(text.count(p) for p in _SPACE_PUNCT),
+        len(_DOUBLE_SPACE_RE.findall(text)) if "  " in text else 0,
+        low.count("http://") + low.count("https://") + low.count("www."),
+        text.count("?"), text.count("!"), mean, cv,
         float(bool(tail) and tail not in ".!?)\"'`*:]\u201d"),
         sum(1 for t in tokens if t in _FIRST_PERSON),
     ]
@@ -176,8 +204,7 @@ def compute_markers(texts: Sequence[str], n_words: np.ndarray, *, instructions: 
         frame[f"{k}_per_1k"] = 1000.0 * frame[f"{k}_hits"].to_numpy() / words
     positive = [f"{k}_hits" for k in KINDS if k != "informal"]
     frame["slop_per_1k"] = 1000.0 * frame[positive].sum(axis=1).to_numpy() / words
-    style_cols = MARKER_COLUMNS[2 * len(KINDS) + 1:-1]
-    frame[style_cols] = np.asarray(style, dtype=np.float64).reshape(len(texts), len(style_cols))
+    frame[STYLE_COLUMNS] = np.asarray(style, dtype=np.float64).reshape(len(texts), len(STYLE_COLUMNS))
     if instructions is None:
         frame["resp_instr_ratio"] = np.nan
     else:
@@ -208,11 +235,17 @@ FEATURES: dict[str, tuple] = {
     "contrast": (lambda df: _rate(df, "contrast_count"), "log1p per-1k 'not X but Y' constructions"),
     "bold": (lambda df: _rate(df, "bold_count"), "log1p per-1k markdown **bold** spans"),
     "headers": (lambda df: _rate(df, "header_lines"), "log1p per-1k markdown header lines"),
+    "list_intro": (lambda df: _rate(df, "list_intro_count"), "log1p per-1k 'intro:' lines followed by a list"),
+    "summary_close": (lambda df: df["summary_close"].to_numpy(np.float64), "last paragraph opens 'Overall'/'In conclusion'"),
     "emdash": (lambda df: _rate(df, "emdash_count"), "log1p per-1k em dashes"),
-    "contractions": (lambda df: _rate(df, "contraction_count"), "log1p per-1k contractions (people use more)"),
+    "contractions": (lambda df: _rate(df, "contraction_count"), "log1p per-1k contractions"),
     "lower_i": (lambda df: _rate(df, "lower_i_count"), "log1p per-1k lower-case 'i' as a word"),
     "emoticons": (lambda df: _rate(df, "emoticon_count"), "log1p per-1k emoticons, '!!', '??'"),
-    "space_punct": (lambda df: _rate(df, "space_punct_count"), "log1p per-1k ' ,' and double spaces"),
+    "space_punct": (lambda df: _rate(df, "space_punct_count"), "log1p per-1k ' ,' ' .' (space before punctuation)"),
+    "double_space": (lambda df: _rate(df, "double_space_count"), "log1p per-1k two spaces after a full stop"),
+    "urls": (lambda df: _rate(df, "url_count"), "log1p per-1k links"),
+    "questions": (lambda df: _rate(df, "question_count"), "log1p per-1k question marks"),
+    "exclaims": (lambda df: _rate(df, "exclaim_count"), "log1p per-1k exclamation marks"),
     "first_person": (lambda df: _rate(df, "first_person_count"), "log1p per-1k I/me/my"),
     "lower_start": (lambda df: df["lower_start_ratio"].to_numpy(np.float64), "share of sentences starting lower-case"),
     "sentence_cv": (lambda df: np.minimum(df["sentence_len_cv"].to_numpy(np.float64), 3.0),
@@ -253,23 +286,55 @@ def slop_score(signals: pd.DataFrame, *, weights: dict[str, float] | None = None
     return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
 
 
-def fit_weights(signals: pd.DataFrame, labels: Sequence[int], *, c: float = 1.0) -> dict[str, float]:
-    """Weights (on raw feature scale) from an L2 logistic regression of labels (1 = slop) on FEATURES.
+# The direction each feature is allowed to push the score when fitting: +1 only towards slop, -1 only towards
+# human, 0 either way. Constraining signs keeps a fitted weight from learning a quirk of one generator (e.g.
+# "short answers are machine") that flips on another.
+FEATURE_SIGNS: dict[str, int] = {
+    **{f"lex_{k}": (-1 if k == "informal" else 1) for k in KINDS},
+    "contrast": 1, "bold": 1, "headers": 1, "list_intro": 1, "summary_close": 1, "emdash": 1, "list_lines": 1,
+    "repetition": 1, "lower_i": -1, "emoticons": -1, "space_punct": -1, "double_space": -1, "urls": -1,
+    "lower_start": -1, "no_final_stop": -1,
+}
 
-    Features are standardised for the fit so `c` regularises them evenly, then mapped back.
+
+def fit_weights(signals: pd.DataFrame, labels: Sequence[int], *, l2: float = 1.0,
+                signs: dict[str, int] | None = None, features: Sequence[str] | None = None) -> dict[str, float]:
+    """Weights (on the raw feature scale) from a logistic regression of labels (1 = slop) on FEATURES.
+
+    Features are standardised for the fit so `l2` (penalty on the standardised weights, per row) regularises
+    them evenly; weights are then mapped back. `signs` (default FEATURE_SIGNS) bounds each weight's
+    direction; `features` limits the fit to a subset (the others get weight 0). Classes are balanced.
     """
-    from sklearn.linear_model import LogisticRegression
+    from scipy.optimize import minimize
 
-    y = np.asarray(labels)
+    y = np.asarray(labels, dtype=np.float64)
     if len(set(y.tolist())) != 2:
         raise MixmapError("fit_weights needs rows of both classes (1 = slop, 0 = not slop)")
-    x = feature_matrix(signals)
+    names = list(FEATURES)
+    use = [names.index(f) for f in (features or names)]
+    x = feature_matrix(signals)[:, use]
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / std, y)
-    coef = model.coef_[0] / std
-    bias = float(model.intercept_[0] - (coef * mean).sum())
-    return {"bias": round(bias, 4), **{name: round(float(v), 4) for name, v in zip(FEATURES, coef)}}
+    z = (x - mean) / std
+    sample_w = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean())) / len(y)
+    signs = FEATURE_SIGNS if signs is None else signs
+    bounds = [(None, None)] + [((0, None) if signs.get(names[i], 0) > 0 else (None, 0) if signs.get(names[i], 0) < 0
+                                else (None, None)) for i in use]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = theta[0] + z @ theta[1:]
+        p = 1.0 / (1.0 + np.exp(-np.clip(margin, -30, 30)))
+        nll = -(sample_w * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))).sum()
+        grad_m = sample_w * (p - y)
+        grad = np.concatenate([[grad_m.sum()], z.T @ grad_m])
+        grad[1:] += l2 * theta[1:] / len(y)
+        return nll + 0.5 * l2 * (theta[1:] ** 2).sum() / len(y), grad
+
+    theta = minimize(loss, np.zeros(len(use) + 1), jac=True, method="L-BFGS-B", bounds=bounds).x
+    coef = np.zeros(len(names))
+    coef[use] = theta[1:] / std
+    bias = float(theta[0] - (theta[1:] / std * mean).sum())
+    return {"bias": round(bias, 4), **{name: round(float(v), 4) for name, v in zip(names, coef)}}
 
 
 def explain_row(text: str, *, lexicon: Lexicon | None = None) -> list[Span]:
@@ -283,5 +348,7 @@ def explain_row(text: str, *, lexicon: Lexicon | None = None) -> list[Span]:
     tokens = [m.group().lower().replace("\u2019", "'") for m in found]
     spans = [Span(found[i].start(), found[j - 1].end(), " ".join(tokens[i:j]), kind, weight)
              for i, j, weight, kind in _match(tokens, lexicon)]
-    spans += [Span(m.start(), m.end(), m.group().lower(), "contrast", 1.0) for m in _CONTRAST_RE.finditer(text or "")]
+    low = (text or "").lower()
+    if len(low) == len(text or ""):  # a few characters change length when lower-cased; skip offsets then
+        spans += [Span(a, b, low[a:b], "contrast", 1.0) for a, b in _contrasts(low)]
     return sorted(spans)

@@ -33,6 +33,7 @@ from core.filters import validate_name
 
 # Lance logs every table creation at WARN level; users only need errors.
 os.environ.setdefault("LANCE_LOG", "error")
+os.environ.setdefault("LANCEDB_LOG", "error")
 DEFAULT_WORKSPACE = "./mixmap_workspace"
 ROW_COLUMNS = ("id", "source", "text", "row_index", "meta")
 ROWS_SCHEMA = pa.schema(

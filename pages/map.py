@@ -32,26 +32,37 @@ color_by = st.sidebar.selectbox("Colour by", options, key="map.color_by",
                                 format_func=lambda c: "cluster" if c == "cluster_label" else c)
 
 clusters = read_cluster_info(dataset)
-cluster_pick = st.session_state.get("map.clusters")
-picked_rows = (cluster_pick or {}).get("selection", {}).get("rows", []) if isinstance(cluster_pick, dict) else (
-    list(cluster_pick.selection.rows) if cluster_pick else [])
-selected = None
-selection_label = ""
-if picked_rows and clusters:
-    chosen = clusters[picked_rows[0]]
-    selected = (frame["cluster"] == chosen["cluster"]).to_numpy()
-    selection_label = f"cluster {chosen['label']}"
+
+
+def _remember_chart_selection():
+    # Widget callbacks copy the selection into our own keys, so it survives reruns caused by other
+    # widgets (marking) and the most recent of map / cluster table wins.
+    st.session_state["map.selection"] = dict(st.session_state.get("map.chart") or {}).get("selection")
+    st.session_state["map.cluster_pick"] = None
+
+
+def _remember_cluster_pick():
+    rows = dict(st.session_state.get("map.clusters") or {}).get("selection", {}).get("rows", [])
+    st.session_state["map.cluster_pick"] = clusters[rows[0]]["cluster"] if rows and rows[0] < len(clusters) else None
+    st.session_state["map.selection"] = None
+
+
+picked_cluster = st.session_state.get("map.cluster_pick")
+if picked_cluster is not None and picked_cluster in {c["cluster"] for c in clusters}:
+    selected = (frame["cluster"] == picked_cluster).to_numpy()
+    label = next(c["label"] for c in clusters if c["cluster"] == picked_cluster)
+    selection_label = f"cluster {label}"
 else:
-    selected = resolve_selection(frame, st.session_state.get("map.chart"))
+    selected = resolve_selection(frame, {"selection": st.session_state.get("map.selection")})
     selection_label = "map selection"
 
 st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {color_by}")
-st.plotly_chart(figure(frame, color_by, highlight=selected), key="map.chart", on_select="rerun",
+st.plotly_chart(figure(frame, color_by, highlight=selected), key="map.chart", on_select=_remember_chart_selection,
                 selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
 
 with st.expander(f"Clusters ({len(clusters)}) — pick one to select it", expanded=not (selected is not None and selected.any())):
     table = [{"cluster": c["cluster"], "label": c["label"], "size": c["size"]} for c in clusters]
-    st.dataframe(table, key="map.clusters", on_select="rerun", selection_mode="single-row", hide_index=True,
+    st.dataframe(table, key="map.clusters", on_select=_remember_cluster_pick, selection_mode="single-row", hide_index=True,
                  width="stretch", height=260)
 
 if selected is None or not selected.any():

@@ -1,6 +1,7 @@
 """Streamlit-side shared state: the workspace, the job registry, the chosen dataset, first-start setup."""
 from __future__ import annotations
 
+import os
 import threading
 
 import streamlit as st
@@ -36,7 +37,8 @@ def _started() -> dict:
             state["sample"] = {"error": str(exc)}
         if state["sample"] and not state["sample"].get("prebuilt") and "error" not in state["sample"]:
             start_build(SAMPLE_NAME, fast=False)
-    threading.Thread(target=_warm_numba, name="mixmap-warm-numba", daemon=True).start()
+    if os.environ.get("MIXMAP_WARMUP", "1") != "0":
+        threading.Thread(target=_warm_numba, name="mixmap-warm-numba", daemon=True).start()
     return state
 
 
@@ -47,7 +49,8 @@ def _warm_numba() -> None:
 
         from core.project import SizedUmap
 
-        SizedUmap().fit_transform(np.random.default_rng(0).normal(size=(300, 8)).astype("float32"))
+        # >= 5,000 points, or only the small-data code path gets compiled.
+        SizedUmap().fit_transform(np.random.default_rng(0).normal(size=(5000, 8)).astype("float32"))
     except Exception:
         pass
 

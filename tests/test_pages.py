@@ -1,0 +1,121 @@
+"""AppTest for every page: a built workspace, selections injected through session_state."""
+import json
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app(built_dataset, monkeypatch):
+    monkeypatch.setenv("MIXMAP_WORKSPACE", str(built_dataset.workspace.root))
+    monkeypatch.setenv("MIXMAP_WARMUP", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_map_renders_the_dataset(app):
+    assert app.title[0].value == "Map"
+    assert len(app.get("plotly_chart")) == 1
+    assert "160 rows" in " ".join(c.value for c in app.caption)
+
+
+def test_box_selection_lists_rows_and_marks_them(app, built_dataset):
+    layout = built_dataset.read_frame("layout").to_pandas()
+    x0, x1 = layout["x"].min() - 1, layout["x"].median()
+    y0, y1 = layout["y"].min() - 1, layout["y"].max() + 1
+    expected = set(layout[(layout["x"] >= x0) & (layout["x"] <= x1)]["id"])
+    app.session_state["map.selection"] = {"points": [], "box": [{"x": [x0, x1], "y": [y0, y1]}], "lasso": []}
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value.startswith(f"{len(expected):,} rows selected")
+    app.radio(key="map.mark_action").set_value("exclude")
+    app.text_input(key="map.tag").input("boxed")
+    form_button = [b for b in app.button if "Apply to" in str(b.label)][0]
+    form_button.click().run()
+    assert not app.exception
+    marks = built_dataset.read_marks().to_pylist()
+    assert {m["id"] for m in marks if m["mark"] == "exclude"} == expected
+    assert all(m["tags"] == ["boxed"] for m in marks)
+
+
+def test_lasso_selection_is_resolved_on_all_rows(app, built_dataset):
+    layout = built_dataset.read_frame("layout").to_pandas()
+    cx, cy = layout["x"].mean(), layout["y"].mean()
+    big = 1e6
+    app.session_state["map.selection"] = {"points": [], "box": [],
+                                          "lasso": [{"x": [cx - big, cx + big, cx + big, cx - big],
+                                                     "y": [cy - big, cy - big, cy + big, cy + big]}]}
+    app.run()
+    assert app.subheader[0].value.startswith("160 rows selected")
+
+
+def test_choosing_a_cluster_selects_it(app, built_dataset):
+    clusters = built_dataset.read_frame("clusters").to_pandas()
+    from core.cluster import read_cluster_info
+
+    first = read_cluster_info(built_dataset)[0]
+    app.session_state["map.cluster_pick"] = first["cluster"]
+    app.run()
+    assert not app.exception
+    size = int((clusters["cluster"] == first["cluster"]).sum())
+    assert app.subheader[0].value.startswith(f"{size:,} rows selected (cluster")
+
+
+def test_colour_by_numeric_and_source(app):
+    for option in app.selectbox(key="map.color_by").options:
+        app.selectbox(key="map.color_by").set_value(option).run()
+        assert not app.exception, option
+
+
+def test_data_page_lists_datasets_and_previews_a_file(app, tmp_path):
+    app.switch_page("pages/data.py").run()
+    assert not app.exception and app.title[0].value == "Data"
+    path = tmp_path / "new.jsonl"
+    path.write_text(json.dumps({"prompt": "hi", "answer": "hello"}) + "\n")
+    app.text_input(key="data.path").input(str(path)).run()
+    assert not app.exception
+    assert app.radio(key="data.mode").value == "one column"
+    assert app.selectbox(key="data.text_column").value == "prompt"
+    app.text_input(key="data.path").input(str(tmp_path / "missing.jsonl")).run()
+    assert "no such file" in app.error[0].value
+
+
+def test_data_page_reports_unreadable_files(app, tmp_path):
+    app.switch_page("pages/data.py").run()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe\x00\xd8\x81")
+    app.text_input(key="data.path").input(str(bad)).run()
+    assert not app.exception and app.error
+
+
+def test_export_page_writes_file_and_manifest(app, built_dataset, tmp_path):
+    ids = built_dataset.read_rows(["id"]).column("id").to_pylist()
+    built_dataset.apply_marks(ids[:7], mark="include")
+    app.switch_page("pages/export.py").run()
+    assert not app.exception
+    app.radio(key="export.marked").set_value("include").run()
+    out = tmp_path / "picked.jsonl"
+    app.text_input(key="export.out.jsonl").input(str(out)).run()
+    app.button(key="export.go").click().run()
+    assert not app.exception
+    assert len(out.read_text().splitlines()) == 7
+    assert "Wrote 7 rows" in app.success[0].value
+
+
+def test_empty_workspace_opens_on_the_sample(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXMAP_WORKSPACE", str(tmp_path / "fresh"))
+    monkeypatch.setenv("MIXMAP_WARMUP", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 1, "the sample's prebuilt map should be ready at once"
