@@ -74,7 +74,7 @@ def main(ctx: click.Context, workspace: str | None) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dataset", "name", required=True, help="Dataset to add the rows to (created if new).")
 @click.option("--text-column", help="Column holding the text.")
 @click.option("--template", help='Template over columns, e.g. "{instruction}\\n{input}\\n{output}".')
@@ -83,8 +83,11 @@ def main(ctx: click.Context, workspace: str | None) -> None:
 @click.option("--on-error", type=click.Choice(["skip", "abort"]), default="skip", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def ingest(ctx, path, name, text_column, template, chat_column, source, on_error, as_json):
-    """Read PATH (JSONL, JSON, CSV, Parquet, .gz, HF folder) into dataset NAME."""
+def ingest(ctx, paths, name, text_column, template, chat_column, source, on_error, as_json):
+    """Read PATHS (JSONL, JSON, CSV, Parquet, .gz, HF folder) into dataset NAME.
+
+    Each file is one commit: a file that fails leaves the store as it was before that file.
+    """
     from core.ingest import TextSpec, ingest_into
 
     chosen = [v for v in (text_column, template, chat_column) if v]
@@ -93,15 +96,21 @@ def ingest(ctx, path, name, text_column, template, chat_column, source, on_error
     spec = TextSpec(column=text_column, template=template.replace("\\n", "\n") if template else None,
                     chat_column=chat_column) if chosen else None
     dataset = workspace_of(ctx).dataset(name, create=True)
-    result = ingest_into(dataset, path, spec=spec, source=source, on_error=on_error)
-    for bad in result.bad_rows[:20]:
-        click.echo(f"skipped {bad}", err=True)
-    if len(result.bad_rows) > 20:
-        click.echo(f"... and {len(result.bad_rows) - 20} more bad rows", err=True)
-    info = result.source_info
-    emit({"dataset": name, "added": info["added"], "read": info["rows"], "bad_rows": len(result.bad_rows),
-          "source": info["source"], "spec": info["spec"]}, as_json,
-         f"{name}: added {info['added']} rows from {path} ({info['rows']} read, {len(result.bad_rows)} bad)")
+    totals = {"dataset": name, "added": 0, "read": 0, "bad_rows": 0, "files": []}
+    for path in paths:
+        result = ingest_into(dataset, path, spec=spec, source=source, on_error=on_error)
+        for bad in result.bad_rows[:20]:
+            click.echo(f"skipped {bad}", err=True)
+        if len(result.bad_rows) > 20:
+            click.echo(f"... and {len(result.bad_rows) - 20} more bad rows in {path}", err=True)
+        info = result.source_info
+        totals["added"] += info["added"]
+        totals["read"] += info["rows"]
+        totals["bad_rows"] += len(result.bad_rows)
+        totals["files"].append({"path": str(path), "source": info["source"], "added": info["added"],
+                                "bad_rows": len(result.bad_rows), "spec": info["spec"]})
+    emit(totals, as_json, f"{name}: added {totals['added']} rows from {len(paths)} file(s) "
+         f"({totals['read']} read, {totals['bad_rows']} bad)")
 
 
 def _embedder(ctx, model: str | None, fast: bool):
