@@ -25,9 +25,16 @@ class MixmapGroup(click.Group):
             ctx.exit(1)
 
 
+def _plain(value):
+    """numpy scalars and arrays become plain JSON numbers and lists."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
 def emit(data, as_json: bool, text: str | None = None) -> None:
     if as_json:
-        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+        click.echo(json.dumps(data, indent=2, default=_plain, ensure_ascii=False))
     elif text is not None:
         click.echo(text)
 
@@ -238,4 +245,4 @@ def app(ctx, port, host):
 
 
 # Stage modules register their commands on `main` when imported.
-from cli import marks  # noqa: E402,F401
+from cli import marks, select  # noqa: E402,F401

@@ -151,7 +151,7 @@ def dedup_summary(group_ids: np.ndarray, keep: np.ndarray) -> dict:
     n = len(groups)
     in_groups = int((groups != SINGLETON).sum())
     removed = int((~keep).sum())
-    n_groups = int(len(np.unique(groups[groups != SINGLETON])))
+    n_groups = len(np.unique(groups[groups != SINGLETON]))
     share = removed / n if n else 0.0
     return {"rows": n, "groups": n_groups, "rows_in_groups": in_groups, "removed": removed,
             "kept": n - removed, "removed_fraction": share,

@@ -65,7 +65,8 @@ def find_exact_pairs(texts: Sequence[str]) -> pd.DataFrame:
     (n - 1 pairs for a group of n, not n(n-1)/2): connected components give the same groups."""
     import pandas as pd
 
-    normalised = [normalize_text(t) for t in texts]
+    # rows with nothing left after normalising ("", "!!!", emoji only) match only their exact raw text
+    normalised = [normalize_text(t) or "\x00" + (t or "").strip() for t in texts]
     codes, _ = pd.factorize(pd.Series(normalised, dtype=object))  # exact equality, no hash collisions
     codes = np.asarray(codes)
     first = np.full(codes.max() + 1 if len(codes) else 0, -1, np.int64)
@@ -191,22 +192,18 @@ def minhash_signatures(hashes: np.ndarray, offsets: np.ndarray, *, num_perm: int
     b = rng.integers(0, 1 << 63, num_perm, dtype=_U64)
     n = len(offsets) - 1
     sig = np.full((n, num_perm), np.iinfo(np.uint32).max, np.uint32)
-    sizes = np.diff(offsets)
-    nonempty = np.flatnonzero(sizes > 0)
     x = hashes.astype(_U64)
-    lo = 0
+    row_of = np.repeat(np.arange(n), np.diff(offsets))
     with np.errstate(over="ignore"):
-        while lo < len(nonempty):
-            # take rows until about `block` shingles: the (num_perm x block) temporary stays ~128 MB
-            hi = int(np.searchsorted(offsets[nonempty], offsets[nonempty[lo]] + block, side="right"))
-            hi = max(hi, lo + 1)
-            rows = nonempty[lo:hi]
-            s0, s1 = offsets[rows[0]], offsets[rows[-1] + 1]
+        # fixed-size blocks of shingles, not of rows: the (num_perm x block) temporary stays ~128 MB even
+        # for one huge row; a row cut by a block boundary takes the min of its parts
+        for s0 in range(0, len(x), block):
+            s1 = min(s0 + block, len(x))
+            rows, first = np.unique(row_of[s0:s1], return_index=True)
             h = np.multiply.outer(a, x[s0:s1])
             h += b[:, None]
-            mins = np.minimum.reduceat(h, offsets[rows] - s0, axis=1)
-            sig[rows] = (mins >> _U64(32)).astype(np.uint32).T
-            lo = hi
+            mins = (np.minimum.reduceat(h, first, axis=1) >> _U64(32)).astype(np.uint32).T
+            sig[rows] = np.minimum(sig[rows], mins)
     return sig
 
 
@@ -255,23 +252,22 @@ def find_minhash_pairs(texts: Sequence[str], *, threshold: float = 0.5, ngram: i
                        candidate_threshold: float | None = None) -> pd.DataFrame:
     """Near-duplicate pairs by MinHash LSH, with `sim` the exact Jaccard of the rows' shingle sets.
 
-    Defaults (word 3-grams, 128 permutations, threshold 0.5) were chosen on planted edits (bench/bench_dedup.py):
-    deleting, inserting or swapping 10% of a row's words leaves ~60-70% of its word 3-grams intact
-    (Jaccard ~0.55-0.65), but only ~40% of its 5-grams, so the 5-gram defaults of datatrove (MinhashConfig:
-    5-gram words, 14 buckets x 8 hashes = 112 permutations, threshold ~0.72) and Lilac (near_dup: 5-gram
-    words, 256 permutations, bands from datasketch's optimiser, threshold 0.85) target closer copies, as does
-    NeMo Curator (FuzzyDuplicatesConfig: character 24-grams, 20 buckets x 13 hashes = 260 permutations,
-    Jaccard 0.8). We pick bands x rows from the threshold as datasketch / Lilac / text-dedup do, unless
-    both `bands` and `rows` are given.
+    Defaults (word 3-grams, threshold 0.5) come from a sweep on planted edits (bench/bench_dedup.py
+    --sweep): editing 10% of a row's words keeps about 0.9^n of its word n-grams, 73% of 3-grams (Jaccard
+    ~0.55-0.65) but 59% of 5-grams, so at 0.5 word 5-grams found 71% of copies with 10% of words edited
+    and 3-grams 99.6%, at precision >= 0.999 among unrelated rows and same-prompt answers. Others
+    aim at closer copies: datatrove (MinhashConfig: word 5-grams, 14 buckets x 8 hashes = 112
+    permutations, threshold ~0.72 = (1/14)^(1/8)), Lilac (near_dup: word 5-grams, 256 permutations,
+    bands from datasketch's optimiser, threshold 0.85) and NeMo Curator (FuzzyDuplicatesConfig: character
+    24-grams, 20 buckets x 13 hashes = 260 permutations, Jaccard 0.8). Bands x rows come from the
+    threshold (`choose_lsh_params`) unless both `bands` and `rows` are given; then `num_perm` is ignored.
 
-    LSH is tuned to `candidate_threshold` (default: `threshold`; pass a lower one, e.g. 0.4, to let a UI
-    slide below `threshold`), and pairs verified below it are dropped."""
+    LSH is tuned to `candidate_threshold` (default: `threshold`; pass a lower one, e.g. 0.4, so a UI can
+    slide below `threshold` without recomputing), and pairs verified below it are dropped."""
     low = threshold if candidate_threshold is None else min(candidate_threshold, threshold)
-    if bands is not None and rows is not None:
-        params = LshParams(bands, rows)
-        num_perm = max(num_perm, params.num_perm)
-    else:
-        params = choose_lsh_params(low, num_perm)
+    if (bands is None) != (rows is None):
+        raise MixmapError("give both bands and rows, or neither (they are then chosen from the threshold)")
+    params = LshParams(bands, rows) if bands and rows else choose_lsh_params(low, num_perm)
     hashes, offsets = shingle_hashes(texts, ngram=ngram, shingle=shingle)
     sig = minhash_signatures(hashes, offsets, num_perm=params.num_perm, seed=seed)
     i, j = lsh_candidates(sig, params, skip=np.diff(offsets) == 0)
@@ -284,10 +280,12 @@ def find_minhash_pairs(texts: Sequence[str], *, threshold: float = 0.5, ngram: i
 
 def find_semantic_pairs(vectors: np.ndarray, *, threshold: float = 0.9, k: int = 10,
                         clusters: np.ndarray | None = None, block: int = 1024) -> pd.DataFrame:
-    """Pairs with cosine >= `threshold` among each row's k nearest neighbours (blocked exact search,
-    memory block x n floats), or among all pairs within each cluster when `clusters` is given (SemDeDup;
-    cluster -1 = noise is searched by kNN like the whole set). Vectors are L2-normalised here if they
-    are not already. Pass a low threshold (e.g. 0.8) to store candidates for a slider."""
+    """Pairs with cosine >= `threshold` among each row's k nearest neighbours, or, when `clusters` is
+    given, among all pairs within each cluster of up to 2,000 rows (SemDeDup, Abbas et al. 2023; larger
+    clusters and noise, -1, by kNN within them). The search is exact: `block` query rows at a time, fewer
+    when n is large so a block's scores stay under 128 MB; O(n^2 d) without clusters. Vectors are
+    L2-normalised here if they are not already. Pass a low threshold (e.g. 0.8) to store candidates for
+    a slider."""
     x = np.asarray(vectors, dtype=np.float32)
     if x.ndim != 2:
         raise MixmapError(f"vectors must be a 2-D array (rows x dims), got shape {x.shape}")
@@ -316,19 +314,26 @@ def find_semantic_pairs(vectors: np.ndarray, *, threshold: float = 0.9, k: int =
 
 def _knn_pairs(x: np.ndarray, ids: np.ndarray, *, threshold: float, k: int, block: int
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's up-to-k most similar other rows with cosine >= threshold."""
     n = len(x)
     k = min(k, n - 1)
     if k < 1:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
+    block = max(1, min(block, (1 << 25) // n))
     ii, jj, ss = [], [], []
     for start in range(0, n, block):
         sims = x[start:start + block] @ x.T
         rows = np.arange(start, min(start + block, n))
         sims[rows - start, rows] = -np.inf  # not its own neighbour
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n - 1 else np.argsort(-sims, axis=1)[:, :k]
-        val = np.take_along_axis(sims, top, axis=1)
-        hit = val >= threshold
-        ii.append(np.repeat(rows, k).reshape(-1, k)[hit])
-        jj.append(top[hit])
-        ss.append(val[hit])
+        # threshold first, then top-k among the few hits: a full argpartition per row costs more than the
+        # matrix product, and almost every score is below a duplicate threshold
+        r, c = np.nonzero(sims >= threshold)
+        val = sims[r, c]
+        order = np.lexsort((-val, r))
+        r, c, val = r[order], c[order], val[order]
+        first = np.searchsorted(r, r, side="left")  # rank within the row = position - row's first position
+        top = np.arange(len(r)) - first < k
+        ii.append(r[top] + start)
+        jj.append(c[top])
+        ss.append(val[top])
     return ids[np.concatenate(ii)], ids[np.concatenate(jj)], np.concatenate(ss).astype(np.float32)

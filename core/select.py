@@ -56,3 +56,31 @@ def selection_mask(x: np.ndarray, y: np.ndarray, selection: dict) -> np.ndarray 
     for lasso in lassos:
         mask |= in_polygon(x, y, lasso["x"], lasso["y"])
     return mask
+
+
+def rows_in_shape(dataset, *, box=None, polygon=None, limit: int | None = 20) -> dict:
+    """Count and first rows of `dataset` inside a box (x0, y0, x1, y1) or polygon ([xs], [ys]).
+
+    Reads only the layout's x and y for the test and the text of the rows returned, so it stays fast at
+    a million rows.
+    """
+    from core.errors import PipelineError
+    from core.view import snippet
+
+    layout = dataset.read_frame("layout", ["id", "x", "y"])
+    if layout is None:
+        raise PipelineError(f"dataset {dataset.name!r} has no map yet; run `mixmap build {dataset.name}`")
+    x = layout.column("x").to_numpy()
+    y = layout.column("y").to_numpy()
+    if box is not None:
+        mask = in_box(x, y, (box[0], box[2]), (box[1], box[3]))
+    else:
+        mask = in_polygon(x, y, polygon[0], polygon[1])
+    hits = np.flatnonzero(mask)
+    ids = layout.column("id").take(hits).to_pylist()
+    first = ids if limit is None else ids[:limit]
+    rows = dataset.read_rows(["id", "source", "text"], ids=first).to_pylist() if first else []
+    order = {row_id: i for i, row_id in enumerate(first)}
+    rows.sort(key=lambda r: order[r["id"]])
+    return {"count": int(len(hits)), "ids": ids,
+            "rows": [{"id": r["id"], "source": r["source"], "snippet": snippet(r["text"])} for r in rows]}

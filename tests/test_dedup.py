@@ -103,7 +103,7 @@ def test_minhash_sim_is_the_exact_jaccard_of_word_3_grams():
 
 
 def test_minhash_candidate_threshold_keeps_pairs_below_the_threshold_for_a_slider(planted):
-    texts, truth = planted
+    texts, _ = planted
     rng = np.random.default_rng(1)
     src = random_text(rng)
     heavy = edit(edit(src, rng, 0.1), rng, 0.1)  # Jaccard well under 0.7

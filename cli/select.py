@@ -1,0 +1,44 @@
+"""`mixmap select`: the rows inside a box or polygon on the map, resolved against every row."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from cli.main import emit, main, workspace_of
+from core.errors import MixmapError
+
+
+@main.command()
+@click.argument("name")
+@click.option("--box", nargs=4, type=float, metavar="X0 Y0 X1 Y1", help="Rectangle in map coordinates.")
+@click.option("--polygon", type=click.File("r"), help='JSON file: {"x": [...], "y": [...]} or [[x, y], ...].')
+@click.option("--limit", default=20, show_default=True, help="How many rows to print.")
+@click.option("--ids-only", is_flag=True, help="Print every selected id (one per line, or a JSON list).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def select(ctx, name, box, polygon, limit, ids_only, as_json):
+    """Count and list NAME's rows inside a box or polygon on the map."""
+    from core.select import rows_in_shape
+
+    if bool(box) == bool(polygon):
+        raise MixmapError("give exactly one of --box X0 Y0 X1 Y1 or --polygon FILE")
+    shape = {"box": box} if box else {"polygon": _read_polygon(polygon)}
+    result = rows_in_shape(workspace_of(ctx).dataset(name), **shape, limit=None if ids_only else limit)
+    if ids_only:
+        emit(result["ids"], as_json, "\n".join(result["ids"]))
+        return
+    lines = [f"{result['count']:,} rows inside"] + [f"{r['id']}\t{r['source']}\t{r['snippet']}" for r in result["rows"]]
+    emit({k: v for k, v in result.items() if k != "ids"}, as_json, "\n".join(lines))
+
+
+def _read_polygon(handle) -> tuple[list[float], list[float]]:
+    try:
+        data = json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise MixmapError(f"--polygon: not valid JSON ({exc.msg})") from None
+    if isinstance(data, dict) and "x" in data and "y" in data:
+        return [float(v) for v in data["x"]], [float(v) for v in data["y"]]
+    if isinstance(data, list) and all(isinstance(p, list) and len(p) == 2 for p in data):
+        return [float(p[0]) for p in data], [float(p[1]) for p in data]
+    raise MixmapError('--polygon: expected {"x": [...], "y": [...]} or [[x, y], ...]')
