@@ -133,16 +133,27 @@ def _embedder(ctx, model: str | None, fast: bool):
 @click.option("--model", help="sentence-transformers model name or local path (default all-MiniLM-L6-v2).")
 @click.option("--fast", is_flag=True, help="Static model distilled from MiniLM: ~30-50x faster on CPU.")
 @click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
+@click.option("--ray", "use_ray", is_flag=True, help="Embed with Ray Data actors (local Ray, or --address).")
+@click.option("--address", help="Ray cluster address (e.g. ray://head:10001); implies --ray.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def embed(ctx, name, model, fast, batch_size, as_json):
+def embed(ctx, name, model, fast, batch_size, use_ray, address, as_json):
     """Embed rows of NAME that have no vector yet for the chosen model."""
     from core.embed import embed_dataset
 
     dataset = workspace_of(ctx).dataset(name)
     bars = StageBars(not as_json)
-    result = embed_dataset(dataset, _embedder(ctx, model, fast), batch_size=batch_size,
-                           progress=lambda d, t: bars("embed", d, t))
+    progress = lambda d, t: bars("embed", d, t)  # noqa: E731
+    if use_ray or address:
+        try:
+            from core.distributed import embed_dataset_ray
+        except ImportError:
+            raise MixmapError("--ray needs Ray: pip install 'ray[data]'") from None
+        if model and fast:
+            raise MixmapError("give --model or --fast, not both")
+        result = embed_dataset_ray(dataset, model=model, fast=fast, address=address, progress=progress)
+    else:
+        result = embed_dataset(dataset, _embedder(ctx, model, fast), batch_size=batch_size, progress=progress)
     bars.close()
     emit(result, as_json, f"{name}: embedded {result['embedded']} rows with {result['model']}")
 
@@ -206,19 +217,33 @@ def list_datasets(ctx, as_json):
 
 
 @main.command()
-@click.argument("name")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet", "csv"]), default=None,
-              help="Default: from the file suffix, else jsonl.")
+@click.argument("name", required=False)
+@click.option("--out", type=click.Path(path_type=Path), help="Output file (a folder for --format hf).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet", "csv", "hf"]), default=None,
+              help="Default: from the file suffix, else jsonl; hf = a Hugging Face datasets folder (save_to_disk).")
 @click.option("--marked", type=click.Choice(["include", "exclude", "any"]), default="exclude", show_default=True,
               help="include: only rows marked include; exclude: all but excluded rows; any: every row.")
 @click.option("--with-signals", is_flag=True, help="Add the quality signal columns.")
+@click.option("--manifest", "manifest_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Replay this manifest (re-ingesting its sources if the dataset is missing) and check the bytes.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def export(ctx, name, out, fmt, marked, with_signals, as_json):
-    """Export NAME's curated rows with a manifest beside the file."""
+def export(ctx, name, out, fmt, marked, with_signals, manifest_file, as_json):
+    """Export NAME's curated rows with a manifest beside the file, or replay a manifest byte for byte."""
     from core.export import export_rows, manifest_path
 
+    if manifest_file:
+        from core.replay import replay_manifest
+
+        result = replay_manifest(workspace_of(ctx), manifest_file, out=out)
+        emit(result, as_json, f"{result['dataset']}: replayed {result['rows']} rows to {result['output']} "
+             f"({'byte-identical' if result['identical'] else 'DIFFERENT'}: sha256 {result['sha256'][:16]})")
+        if not result["identical"]:
+            raise MixmapError(f"replayed output differs from the manifest (sha256 {result['sha256'][:16]} vs "
+                              f"{str(result['expected_sha256'])[:16]}): the sources, build or marks changed")
+        return
+    if not name or not out:
+        raise MixmapError("give NAME and --out, or --manifest FILE to replay an export")
     frames = ("clusters", "signals") if with_signals else ("clusters",)
     manifest = export_rows(workspace_of(ctx).dataset(name), out, fmt=fmt, marked=marked, extra_frames=frames)
     summary = {k: manifest[k] for k in ("dataset", "output", "counts", "marks_version")}
@@ -245,4 +270,5 @@ def app(ctx, port, host):
 
 
 # Stage modules register their commands on `main` when imported.
-from cli import marks, select  # noqa: E402,F401
+from cli import dedup, marks, select  # noqa: E402,F401
+from cli import mixes  # noqa: E402,F401
