@@ -32,53 +32,54 @@ _PARA_RE = re.compile(r"\n{2,}")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _ASCII_ALNUM = (string.ascii_letters + string.digits).encode()
 # Deleting digits and punctuation (keeping whitespace) leaves exactly the words that contain a letter.
-_DROP_NON_LETTERS = str.maketrans("", "", string.digits + string.punctuation
-                                  + "\u2013\u2014\u2022\u2026\u201c\u201d\u2018\u2019\u00ab\u00bb\u00b7\u25cf\u25e6\u25aa")
+_DROP_NON_LETTERS = str.maketrans("", "", string.digits + string.punctuation + "\u2013\u2014\u2022\u2026"
+                                  "\u201c\u201d\u2018\u2019\u00ab\u00bb\u00b7\u25cf\u25e6\u25aa")
 _BULLETS = ("\u2022", "\u25cf", "\u25e6", "\u2023", "\u2043", "\u25aa", "\u25cb", "-", "*", "\u2013")
-_NUMBERED_RE = re.compile(r"^\s*\d{1,3}[.)]\s", re.M)
+_NUMBERED_RE = re.compile(r"^\s*\d{1,3}[.)]\s", re.MULTILINE)
 _FINEWEB_STOP_CHARS = (".", "'", '"', "!", "?")
 GOPHER_STOP_WORDS = frozenset(["the", "be", "to", "of", "and", "that", "have", "with"])
 DUP_NGRAM_NS = (5, 6, 7, 8, 9, 10)
 TOP_NGRAM_NS = (2, 3, 4)
 
 # name: (direction, cut-off, source). "max" fails when value > cut-off, "min" when value < cut-off.
+_DT_Q, _DT_R, _DT_F = ("datatrove GopherQualityFilter", "datatrove GopherRepetitionFilter",
+                       "datatrove FineWebQualityFilter")
 THRESHOLDS: dict[str, tuple[str, float, str]] = {
-    "n_words_min": ("min", 50, "datatrove GopherQualityFilter min_doc_words=50; NeMo WordCountFilter min_words=50"),
-    "n_words_max": ("max", 100_000, "datatrove GopherQualityFilter max_doc_words=100000; NeMo max_words=100000"),
-    "mean_word_len_min": ("min", 3, "datatrove GopherQualityFilter min_avg_word_length=3; NeMo MeanWordLengthFilter"),
-    "mean_word_len_max": ("max", 10, "datatrove GopherQualityFilter max_avg_word_length=10; NeMo MeanWordLengthFilter"),
-    "symbol_word_ratio": ("max", 0.1, "datatrove GopherQualityFilter max_symbol_word_ratio=0.1 ('#' and ellipses); "
-                          "NeMo SymbolsToWordsFilter 0.1"),
-    "bullet_line_ratio": ("max", 0.9, "datatrove GopherQualityFilter max_bullet_lines_ratio=0.9; NeMo BulletsFilter 0.9"),
-    "ellipsis_line_ratio": ("max", 0.3, "datatrove GopherQualityFilter max_ellipsis_lines_ratio=0.3; NeMo EllipsisFilter 0.3"),
-    "alpha_word_ratio": ("min", 0.8, "datatrove GopherQualityFilter max_non_alpha_words_ratio=0.8 (share of words with "
-                         "a letter); NeMo WordsWithoutAlphabetsFilter 0.8"),
-    "non_alpha_ratio": ("max", 0.25, "NeMo NonAlphaNumericFilter max_non_alpha_numeric_to_text_ratio=0.25 (chars)"),
-    "stop_word_count": ("min", 2, "datatrove GopherQualityFilter min_stop_words=2 (the,be,to,of,and,that,have,with); "
-                        "NeMo CommonEnglishWordsFilter 2"),
-    "dup_line_ratio": ("max", 0.3, "datatrove GopherRepetitionFilter dup_line_frac=0.3 (NeMo RepeatedLinesFilter keeps "
-                       "unique share >= 0.7)"),
-    "dup_para_ratio": ("max", 0.3, "datatrove GopherRepetitionFilter dup_para_frac=0.3 (NeMo RepeatedParagraphsFilter 0.7)"),
-    "dup_line_char_ratio": ("max", 0.2, "datatrove GopherRepetitionFilter dup_line_char_frac=0.2"),
-    "dup_para_char_ratio": ("max", 0.2, "datatrove GopherRepetitionFilter dup_para_char_frac=0.2"),
-    "top_2gram_ratio": ("max", 0.20, "Gopher Table A1 / datatrove top_n_grams (2, 0.20); NeMo RepeatingTopNGramsFilter"),
-    "top_3gram_ratio": ("max", 0.18, "Gopher Table A1 / datatrove top_n_grams (3, 0.18)"),
-    "top_4gram_ratio": ("max", 0.16, "Gopher Table A1 / datatrove top_n_grams (4, 0.16)"),
-    **{f"dup_{n}gram_ratio": ("max", round(0.15 - 0.01 * (n - 5), 2),
-                              f"Gopher Table A1 / datatrove dup_n_grams ({n}, {0.15 - 0.01 * (n - 5):.2f}); "
-                              "NeMo RepeatingDuplicateNGramsFilter") for n in DUP_NGRAM_NS},
-    "line_punct_ratio": ("min", 0.12, "datatrove FineWebQualityFilter line_punct_thr=0.12 (fails at <= 0.12)"),
-    "short_line_ratio": ("max", 0.67, "datatrove FineWebQualityFilter short_line_thr=0.67, short_line_length=30"),
-    "char_dup_ratio": ("max", 0.01, "datatrove FineWebQualityFilter char_duplicates_ratio=0.01"),
-    "newline_word_ratio": ("max", 0.3, "datatrove FineWebQualityFilter new_line_ratio=0.3 ('list_ratio')"),
+    "n_words_min": ("min", 50, f"{_DT_Q} min_doc_words=50; NeMo WordCountFilter min_words=50"),
+    "n_words_max": ("max", 100_000, f"{_DT_Q} max_doc_words=100000; NeMo WordCountFilter max_words=100000"),
+    "mean_word_len_min": ("min", 3, f"{_DT_Q} min_avg_word_length=3; NeMo MeanWordLengthFilter 3"),
+    "mean_word_len_max": ("max", 10, f"{_DT_Q} max_avg_word_length=10; NeMo MeanWordLengthFilter 10"),
+    "symbol_word_ratio": ("max", 0.1, f"{_DT_Q} max_symbol_word_ratio=0.1 (# and ...); NeMo 0.1"),
+    "bullet_line_ratio": ("max", 0.9, f"{_DT_Q} max_bullet_lines_ratio=0.9; NeMo BulletsFilter 0.9"),
+    "ellipsis_line_ratio": ("max", 0.3, f"{_DT_Q} max_ellipsis_lines_ratio=0.3; NeMo EllipsisFilter 0.3"),
+    "alpha_word_ratio": ("min", 0.8, (f"{_DT_Q} max_non_alpha_words_ratio=0.8 (share of words with a "
+                                     "letter); NeMo WordsWithoutAlphabetsFilter 0.8")),
+    "non_alpha_ratio": ("max", 0.25, "NeMo NonAlphaNumericFilter max_non_alpha_numeric_to_text_ratio=0.25"),
+    "stop_word_count": ("min", 2, (f"{_DT_Q} min_stop_words=2 (the be to of and that have with); "
+                                  "NeMo CommonEnglishWordsFilter 2")),
+    "dup_line_ratio": ("max", 0.3, f"{_DT_R} dup_line_frac=0.3 (NeMo RepeatedLinesFilter: unique >= 0.7)"),
+    "dup_para_ratio": ("max", 0.3, f"{_DT_R} dup_para_frac=0.3 (NeMo RepeatedParagraphsFilter 0.7)"),
+    "dup_line_char_ratio": ("max", 0.2, f"{_DT_R} dup_line_char_frac=0.2"),
+    "dup_para_char_ratio": ("max", 0.2, f"{_DT_R} dup_para_char_frac=0.2"),
+    **{f"top_{n}gram_ratio": ("max", cut, (f"Gopher Table A1 / {_DT_R} top_n_grams ({n}, {cut}); "
+                                          "NeMo RepeatingTopNGramsFilter"))
+       for n, cut in ((2, 0.20), (3, 0.18), (4, 0.16))},
+    **{f"dup_{n}gram_ratio": ("max", cut, (f"Gopher Table A1 / {_DT_R} dup_n_grams ({n}, {cut}); "
+                                          "NeMo RepeatingDuplicateNGramsFilter"))
+       for n, cut in zip(DUP_NGRAM_NS, (0.15, 0.14, 0.13, 0.12, 0.11, 0.10), strict=True)},
+    "line_punct_ratio": ("min", 0.12, f"{_DT_F} line_punct_thr=0.12 (fails at <= 0.12)"),
+    "short_line_ratio": ("max", 0.67, f"{_DT_F} short_line_thr=0.67, short_line_length=30"),
+    "char_dup_ratio": ("max", 0.01, f"{_DT_F} char_duplicates_ratio=0.01"),
+    "newline_word_ratio": ("max", 0.3, f"{_DT_F} new_line_ratio=0.3 ('list_ratio')"),
 }
 # Which heuristics make up the Gopher verdict (FineWeb's are reported separately).
-GOPHER_CHECKS = [k for k in THRESHOLDS if not k.startswith(("line_punct", "short_line", "char_dup", "newline"))]
 FINEWEB_CHECKS = ["line_punct_ratio", "short_line_ratio", "char_dup_ratio", "newline_word_ratio"]
+GOPHER_CHECKS = [k for k in THRESHOLDS if k not in FINEWEB_CHECKS]
 
 SIGNAL_COLUMNS = [
-    "n_words", "n_chars", "n_lines", "mean_word_len", "non_alpha_ratio", "alpha_word_ratio", "symbol_word_ratio",
-    "bullet_line_ratio", "numbered_line_ratio", "ellipsis_line_ratio", "dup_line_ratio", "dup_line_char_ratio",
+    "n_words", "n_chars", "n_lines", "mean_word_len", "non_alpha_ratio", "alpha_word_ratio",
+    "symbol_word_ratio", "bullet_line_ratio", "numbered_line_ratio", "ellipsis_line_ratio", "dup_line_ratio",
+    "dup_line_char_ratio",
     "dup_para_ratio", "dup_para_char_ratio", *[f"top_{n}gram_ratio" for n in TOP_NGRAM_NS],
     *[f"dup_{n}gram_ratio" for n in DUP_NGRAM_NS], "stop_word_count", "stop_word_ratio", "line_punct_ratio",
     "short_line_ratio", "char_dup_ratio", "newline_word_ratio",
@@ -133,31 +134,37 @@ def _gopher_dup_chars(grams: np.ndarray, keys: list[int], ends: np.ndarray, n: i
 def _ngram_repetition(tokens: list[str]) -> list[float]:
     """Characters in the top 2/3/4-gram (if repeated) and in duplicated 5..10-grams (Gopher, skipping).
 
-    N-grams are 64-bit rolling hashes of the tokens' Python hashes, built with numpy and compared as ints:
-    ~10x cheaper than tuples of strings on long texts. A collision (~2^-64 per pair) only nudges a ratio.
-    If no n-gram repeats, no longer one can, so most texts stop after the 2-grams.
+    If no n-gram repeats, no longer one can, so each step can end the work: most short texts stop at the
+    2-grams and most long ones at the 5-grams. The duplicated-n-gram walk, needed only past that, uses
+    64-bit rolling hashes of the tokens built with numpy (~10x cheaper than tuples of strings); a
+    collision (~2^-64 per pair) would only nudge a ratio.
     """
     n_tok = len(tokens)
     out = [0.0] * (len(TOP_NGRAM_NS) + len(DUP_NGRAM_NS))
     if n_tok < 4:
         return out
+    for slot, n in enumerate(TOP_NGRAM_NS):
+        counts = Counter(zip(*(tokens[i:] for i in range(n))))
+        top = max(counts.values(), default=0)
+        if top < 2:
+            return out
+        gram = next(g for g, c in counts.items() if c == top)
+        out[slot] = float((sum(map(len, gram)) + n - 1) * top)
+    first = DUP_NGRAM_NS[0]
+    if len(set(zip(*(tokens[i:] for i in range(first))))) == n_tok - first + 1:
+        return out
     ids = np.fromiter(map(hash, tokens), dtype=np.int64, count=n_tok).view(np.uint64)
     ends = np.zeros(n_tok + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=n_tok), out=ends[1:])
     grams = ids
-    for slot, n in enumerate(range(2, max(DUP_NGRAM_NS) + 1)):
+    for n in range(2, max(DUP_NGRAM_NS) + 1):
         grams = grams[:-1] * _HASH_MUL + ids[n - 1:]
-        if not len(grams):
-            break
+        if n < first:
+            continue
         keys = grams.tolist()
         if len(set(keys)) == len(keys):
             break
-        if n in TOP_NGRAM_NS:
-            top, count = Counter(keys).most_common(1)[0]
-            start = keys.index(top)
-            out[slot] = float((ends[start + n] - ends[start] + n - 1) * count)
-        if n in DUP_NGRAM_NS:
-            out[len(TOP_NGRAM_NS) + DUP_NGRAM_NS.index(n)] = float(_gopher_dup_chars(grams, keys, ends, n))
+        out[len(TOP_NGRAM_NS) + DUP_NGRAM_NS.index(n)] = float(_gopher_dup_chars(grams, keys, ends, n))
     return out
 
 
@@ -214,14 +221,14 @@ def lexical_row(text: str, tokens: list[str]) -> list[float]:
     return row
 
 
-def compute_lexical_signals(texts: Sequence[str], *, tokens: Sequence[list[str]] | None = None) -> pd.DataFrame:
+def compute_lexical_signals(texts: Sequence[str], *,
+                            tokens: Sequence[list[str]] | None = None) -> pd.DataFrame:
     """One row of SIGNAL_COLUMNS per text (None counts as empty); pass `tokens` if already tokenized."""
     tokens = tokens if tokens is not None else [tokenize(t or "") for t in texts]
     rows = [lexical_row(t or "", toks) for t, toks in zip(texts, tokens)]
     frame = pd.DataFrame(rows, columns=SIGNAL_COLUMNS) if rows else pd.DataFrame(columns=SIGNAL_COLUMNS)
-    return frame.astype({"n_words": np.int32, "n_chars": np.int32, "n_lines": np.int32,
-                         "stop_word_count": np.int32}).astype(
-        {c: np.float32 for c in SIGNAL_COLUMNS if c not in ("n_words", "n_chars", "n_lines", "stop_word_count")})
+    counts = ("n_words", "n_chars", "n_lines", "stop_word_count")
+    return frame.astype({c: (np.int32 if c in counts else np.float32) for c in SIGNAL_COLUMNS})
 
 
 def gopher_flags(signals: pd.DataFrame, *, thresholds: dict[str, float] | None = None) -> pd.DataFrame:
