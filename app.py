@@ -3,12 +3,15 @@ import streamlit as st
 
 from ui.state import ensure_started
 
-st.set_page_config(page_title="mixmap", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="mixmap", page_icon=":material/map:", layout="wide")
 ensure_started()
 st.navigation(
     [
-        st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
-        st.Page("pages/data.py", title="Data", icon="📥"),
-        st.Page("pages/export.py", title="Export", icon="📤"),
+        st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+        st.Page("pages/mixes.py", title="Mixes", icon=":material/blender:"),
+        st.Page("pages/export.py", title="Export", icon=":material/download:"),
+        st.Page("pages/duplicates.py", title="Duplicates", icon=":material/content_copy:"),
+        st.Page("pages/quality.py", title="Quality", icon=":material/cleaning_services:"),
     ]
 ).run()

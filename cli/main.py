@@ -265,10 +265,12 @@ def app(ctx, port, host):
     if ctx.obj["workspace"]:
         env["MIXMAP_WORKSPACE"] = str(Path(ctx.obj["workspace"]).resolve())
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
-           "--server.address", host, "--browser.gatherUsageStats", "false"]
+           "--server.address", host, "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
     raise SystemExit(subprocess.call(cmd, env=env))
 
 
 # Stage modules register their commands on `main` when imported.
 from cli import dedup, marks, select  # noqa: E402,F401
 from cli import mixes  # noqa: E402,F401
+from cli import quality  # noqa: E402,F401
+from cli import coverage  # noqa: E402,F401

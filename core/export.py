@@ -1,13 +1,16 @@
-"""Export the curated subset to JSONL / Parquet / CSV with a manifest JSON beside it.
+"""Export the curated subset to JSONL / Parquet / CSV / a Hugging Face `datasets` folder, with a manifest.
 
-The output is written to a temporary file in the target folder and renamed into place, so a crash never
-leaves a half-written export. Rows keep the dataset's stored order, so the same marks give the same bytes.
+The output is written to a temporary file (or folder) beside the target and renamed into place, so a crash
+never leaves a half-written export. Rows keep the dataset's stored order, so the same marks give the same
+bytes. The "hf" format is `datasets.Dataset.save_to_disk` (load it back with `datasets.load_from_disk`); its
+manifest sha256 covers every file in the folder. Replaying a manifest lives in core.mixes.replay_manifest.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +21,7 @@ import pyarrow.compute as pc
 from core.errors import MixmapError
 from core.store import write_json_atomic
 
-FORMATS = ("jsonl", "parquet", "csv")
+FORMATS = ("jsonl", "parquet", "csv", "hf")
 MARKED = ("include", "exclude", "any")
 MANIFEST_VERSION = 1
 
@@ -47,11 +50,13 @@ def export_rows(
     ids: list[str] | None = None,
     extra_frames: tuple[str, ...] = ("clusters",),
     recipe: dict | None = None,
+    extra: dict | None = None,
 ) -> dict:
     """Write the selected rows to `out` and the manifest beside it; returns the manifest.
 
     `ids` (e.g. from a mix) overrides the mark-based selection. `extra_frames` names small frames whose
-    columns are joined in (clusters by default; "signals" adds quality signals).
+    columns are joined in (clusters by default; "signals" adds quality signals). `extra` adds (or overrides)
+    manifest fields, e.g. a mix's slices, seeds and per-component counts.
     """
     out = Path(out)
     fmt = fmt or out.suffix.lstrip(".").lower() or "jsonl"
@@ -68,9 +73,9 @@ def export_rows(
             rows = rows.filter(keep if marked == "include" else pc.invert(keep))
     frame = rows.to_pandas()
     for kind in extra_frames:
-        extra = dataset.read_frame(kind)
-        if extra is not None:
-            frame = frame.merge(extra.to_pandas(), on="id", how="left")
+        joined = dataset.read_frame(kind)
+        if joined is not None:
+            frame = frame.merge(joined.to_pandas(), on="id", how="left")
     records = _records(frame)
     out.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(out, records, fmt)
@@ -85,12 +90,14 @@ def export_rows(
         "model": meta.get("model"),
         "parameters": {k: meta.get(k) for k in ("project", "cluster") if meta.get(k)},
         "selection": {"marked": marked if ids is None else "ids"},
+        "extra_frames": list(extra_frames),
         "marks_version": dataset.marks_version(),
         "counts": {"rows_total": total, "rows_exported": len(frame), "by_source": {str(k): int(v) for k, v in by_source.items()}},
         "ids": frame["id"].tolist(),
     }
     if recipe is not None:
         manifest["recipe"] = recipe
+    manifest.update(extra or {})
     write_json_atomic(manifest_path(out), manifest)
     return manifest
 
@@ -104,6 +111,8 @@ def _records(frame) -> list[dict]:
         record = {"id": row["id"], "source": row["source"], "text": row["text"]}
         meta = json.loads(row["meta"]) if row["meta"] else {}
         for key, value in meta.items():
+            if key in record and record[key] == value:
+                continue  # e.g. a `source` column that became the row's source
             record.setdefault(key if key not in record else f"meta_{key}", value)
         for col in extra_cols:
             value = row[col]
@@ -114,6 +123,9 @@ def _records(frame) -> list[dict]:
 
 
 def _write_atomic(out: Path, records: list[dict], fmt: str) -> None:
+    if fmt == "hf":
+        _write_hf(out, records)
+        return
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -135,6 +147,34 @@ def _write_atomic(out: Path, records: list[dict], fmt: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_hf(out: Path, records: list[dict]) -> None:
+    """save_to_disk into a temporary folder, then swap it into place (the old folder is removed last)."""
+    try:
+        import datasets
+    except ImportError:
+        raise MixmapError("the hf format needs the datasets package: pip install 'mixmap[hf]'") from None
+    datasets.disable_progress_bars()
+    table = _to_arrow(records)
+    # A fingerprint from the content (not the clock or a random draw) keeps state.json byte-identical.
+    ids = "\n".join(str(r.get("id")) for r in records).encode("utf-8")
+    fingerprint = hashlib.sha256(ids + table.schema.to_string().encode()).hexdigest()[:16]
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    try:
+        datasets.Dataset(table, fingerprint=fingerprint).save_to_disk(str(tmp / "data"))
+        if out.exists():
+            if not out.is_dir() or not (out / "dataset_info.json").is_file():
+                raise MixmapError(f"{out} exists and is not a Hugging Face dataset folder; choose another path")
+            os.replace(out, tmp / "old")
+        try:
+            os.replace(tmp / "data", out)
+        except BaseException:
+            if (tmp / "old").exists():
+                os.replace(tmp / "old", out)
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _to_arrow(records: list[dict]) -> pa.Table:
@@ -165,6 +205,10 @@ def _json_default(value):
 
 
 def _sha256(path: Path) -> str:
+    """A file's sha256; for a folder, the sha256 over its files in sorted order of (relative path, sha256)."""
+    if path.is_dir():
+        lines = [f"{p.relative_to(path).as_posix()}\0{_sha256(p)}\n" for p in sorted(path.rglob("*")) if p.is_file()]
+        return hashlib.sha256("".join(lines).encode()).hexdigest()
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -29,6 +29,9 @@ TEXT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 CHAT_COLUMNS = ("messages", "conversations", "conversation", "dialogue")
 RESERVED = ("id", "source", "text", "row_index", "meta")
 DEFAULT_TEMPLATE_PARTS = ("instruction", "input", "output")
+# A row's text above this many characters is refused: embedders read at most a few hundred tokens, but a
+# tokenizer still scans the whole string (a 50 MB row takes minutes and GBs). Split such documents first.
+MAX_TEXT_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -88,12 +91,38 @@ def file_sha256(path: Path) -> str:
 
 
 # ---- reading records ---------------------------------------------------------------------------------------
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+
+
 def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
-    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    raw = _open_binary(path)
+    head = raw.peek(8192)[:8192] if hasattr(raw, "peek") else b""
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return io.TextIOWrapper(raw, encoding="utf-16", newline="")
+    if b"\x00" in head:
+        raw.close()
+        raise IngestError(
+            f"{path.name}: looks like a binary file, not text (it holds NUL bytes); "
+            "give a JSONL, JSON, CSV/TSV or Parquet file, or UTF-16 text with a byte-order mark"
+        )
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def _first_bad_utf8(path: Path) -> tuple[int, int] | None:
+    """(line, byte column), both 1-based, of the first byte sequence that is not UTF-8; None if all is."""
+    with _open_binary(path) as fh:
+        for line_no, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return line_no, exc.start + 1
+    return None
+
+
+def _kind(value: object) -> str:
+    name = type(value).__name__
+    return ("an " if name[0] in "aeiou" else "a ") + name
 
 
 def _format_of(path: Path) -> str:
@@ -119,10 +148,9 @@ def iter_records(path: Path, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
                 for line_no, line in enumerate(fh, start=1):
                     if not line.strip():
                         continue
-                    try:
-                        yield line_no, json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        bad.append(BadRow(path.name, line_no, f"not valid JSON ({exc.msg})"))
+                    record = _parse_line(path.name, line_no, line, bad)
+                    if record is not _BAD:
+                        yield line_no, record
         elif fmt == "json":
             with _open_text(path) as fh:
                 text = fh.read()
@@ -130,6 +158,8 @@ def iter_records(path: Path, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
                 return
             try:
                 data = json.loads(text)
+            except RecursionError:
+                raise IngestError(f"{path.name}: the JSON is nested too deeply to read") from None
             except json.JSONDecodeError as exc:
                 if "\n{" in text.strip()[:200000]:
                     # A JSONL file named .json: read it line by line instead.
@@ -169,8 +199,10 @@ def iter_records(path: Path, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
             else:
                 yield from enumerate(ds, start=1)
     except UnicodeDecodeError as exc:
+        where = _first_bad_utf8(path) if exc.encoding.replace("-", "").lower().startswith("utf8") else None
+        at = f":{where[0]}: byte {where[1]} of the line" if where else f": byte {exc.start}"
         raise IngestError(
-            f"{path.name}: is not UTF-8 or UTF-16 text (byte {exc.start}); re-save it as UTF-8"
+            f"{path.name}{at} is not UTF-8 text; re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
         ) from None
     except (gzip.BadGzipFile, EOFError) as exc:
         raise IngestError(f"{path.name}: the gzip file is damaged ({exc})") from None
@@ -180,13 +212,27 @@ def iter_records(path: Path, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
         raise IngestError(f"{path.name}: cannot be read as {fmt} ({str(exc).splitlines()[0]})") from None
 
 
+_BAD = object()
+
+
+def _parse_line(name: str, line_no: int, line: str, bad: list[BadRow]) -> object:
+    """One JSONL line's value, or _BAD (and a BadRow saying where the line stops being JSON)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        cut = "" if line.endswith(("\n", "\r")) else " (the file ends mid-line: it looks truncated)"
+        bad.append(BadRow(name, line_no, f"not valid JSON at column {exc.colno}: {exc.msg}{cut}"))
+    except RecursionError:
+        bad.append(BadRow(name, line_no, "not readable: the JSON is nested too deeply"))
+    return _BAD
+
+
 def _jsonl_lines(name: str, text: str, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
     for line_no, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            try:
-                yield line_no, json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append(BadRow(name, line_no, f"not valid JSON ({exc.msg})"))
+            record = _parse_line(name, line_no, line, bad)
+            if record is not _BAD:
+                yield line_no, record
 
 
 # ---- text specs ----------------------------------------------------------------------------------------
@@ -241,7 +287,7 @@ def _render_template(template: str, record: dict) -> str:
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 value = ""
             if not isinstance(value, str | int | float):
-                raise ValueError(f"column {f!r} holds a {type(value).__name__}, not text")
+                raise ValueError(f"column {f!r} holds {_kind(value)}, not text")
             values[f] = str(value)
         if fields and not any(values[f].strip() for f in fields):
             continue  # an empty optional part, e.g. Alpaca's blank input
@@ -264,8 +310,20 @@ def row_text(record: dict, spec: TextSpec) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise ValueError(f"column {spec.column!r} is empty (null)")
     if not isinstance(value, str):
-        raise ValueError(f"column {spec.column!r} holds a {type(value).__name__}, not text")
+        raise ValueError(f"column {spec.column!r} holds {_kind(value)}, not text")
     return value
+
+
+def check_text(text: str) -> None:
+    """ValueError when a row's text cannot be stored as it is (too long, or not encodable as UTF-8)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"text is {len(text):,} characters; rows over {MAX_TEXT_CHARS:,} are refused "
+                         "(split long documents into parts first)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"text holds a lone surrogate escape ({text[exc.start]!r} at character "
+                         f"{exc.start + 1}), which is not valid Unicode") from None
 
 
 def _meta_json(record: dict, spec: TextSpec) -> str:
@@ -278,7 +336,12 @@ def _meta_json(record: dict, spec: TextSpec) -> str:
         elif isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
         meta[key] = value
-    return json.dumps(meta, ensure_ascii=False, sort_keys=False, default=str)
+    text = json.dumps(meta, ensure_ascii=False, sort_keys=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in a metadata value: keep it as a JSON \u escape
+        text = json.dumps(meta, ensure_ascii=True, sort_keys=False, default=str)
+    return text
 
 
 def default_source_name(path: Path) -> str:
@@ -294,10 +357,15 @@ def ingest_file(
     *,
     spec: TextSpec | None = None,
     source: str | None = None,
+    source_column: str | None = "source",
     on_error: str = "skip",
     max_bad_rows_reported: int = 1000,
 ) -> IngestResult:
-    """Read one file into rows. `on_error="abort"` raises on the first bad row; "skip" reports them."""
+    """Read one file into rows. `on_error="abort"` raises on the first bad row; "skip" reports them.
+
+    The source name is `source` when given; else a row's own `source_column` value when it is a
+    non-empty string (so a file mixing several sources keeps them apart); else the file name.
+    """
     if on_error not in ("skip", "abort"):
         raise IngestError(f"on_error must be 'skip' or 'abort', not {on_error!r}")
     path = Path(path)
@@ -305,30 +373,58 @@ def ingest_file(
         raise IngestError(f"{path}: no such file")
     if path.is_file() and path.stat().st_size == 0:
         raise IngestError(f"{path.name}: the file is empty")
-    source = source or default_source_name(path)
+    fixed_source = source
+    file_source = default_source_name(path)
     bad: list[BadRow] = []
-    ids, texts, indexes, metas = [], [], [], []
+    ids, texts, indexes, metas, sources = [], [], [], [], []
     seen: Counter[str] = Counter()
+    records = 0
+    columns: list[str] = []
     for line_no, record in iter_records(path, bad):
+        records += 1
         if on_error == "abort" and bad:
             raise IngestError(f"{bad[0]} (use --on-error skip to skip bad rows)")
         if not isinstance(record, dict):
-            bad.append(BadRow(path.name, line_no, f"a row is a {type(record).__name__}, not an object"))
+            bad.append(BadRow(path.name, line_no, f"a row is {_kind(record)}, not an object"))
+            if on_error == "abort":
+                raise IngestError(f"{bad[-1]} (use --on-error skip to skip bad rows)")
             continue
+        if not columns:
+            columns = [str(k) for k in record]
         if spec is None:
-            spec = guess_spec(list(record.keys()))
+            try:
+                spec = guess_spec(list(record.keys()))
+            except IngestError as exc:
+                raise IngestError(f"{path.name}: {exc}") from None
         try:
             text = row_text(record, spec)
+            check_text(text)
         except (ValueError, KeyError, TypeError) as exc:
             bad.append(BadRow(path.name, line_no, str(exc)))
             if on_error == "abort":
-                raise IngestError(f"{bad[-1]} (use --on-error skip to skip bad rows)") from None
+                hint = "use --on-error skip to skip bad rows"
+                if str(exc).startswith("missing column"):
+                    hint = (f"columns in this row: {', '.join(map(str, record))[:300]}; choose the text with "
+                            "--text-column, --template or --chat-column")
+                raise IngestError(f"{bad[-1]} ({hint})") from None
             continue
         if not text.strip():
             bad.append(BadRow(path.name, line_no, "text is empty"))
             if on_error == "abort":
                 raise IngestError(f"{bad[-1]} (use --on-error skip to skip bad rows)")
             continue
+        source = fixed_source
+        if source is None:
+            own = record.get(source_column) if source_column else None
+            source = own.strip() if isinstance(own, str) and own.strip() else file_source
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:
+            bad.append(BadRow(path.name, line_no, f"source name {source!r} is not valid Unicode"))
+            if on_error == "abort":
+                raise IngestError(f"{bad[-1]} (use --on-error skip to skip bad rows)") from None
+            continue
+        sources.append(source)
         # The n-th copy of the same text in the same source gets its own stable id.
         content_key = hashlib.sha1(f"{source}\x00{text}".encode()).hexdigest()
         seen[content_key] += 1
@@ -339,20 +435,29 @@ def ingest_file(
     if on_error == "abort" and bad:
         raise IngestError(f"{bad[0]} (use --on-error skip to skip bad rows)")
     if not texts:
+        if not records and not bad:
+            under = " under its header line" if _format_of(path) in ("csv", "tsv") else ""
+            raise IngestError(f"{path.name}: holds no rows{under}; nothing to ingest")
+        hint = ""
+        if columns:
+            hint = (f" (columns in the file: {', '.join(columns[:20])}); choose the text with --text-column, "
+                    "--template or --chat-column")
         detail = f"; first problem: {bad[0]}" if bad else ""
-        raise IngestError(f"{path.name}: no usable rows{detail}")
+        raise IngestError(f"{path.name}: no usable rows{detail}{hint}")
     rows = pa.table(
         {
             "id": pa.array(ids, pa.string()),
-            "source": pa.array([source] * len(ids), pa.string()),
+            "source": pa.array(sources, pa.string()),
             "text": pa.array(texts, pa.string()),
             "row_index": pa.array(indexes, pa.int64()),
             "meta": pa.array(metas, pa.string()),
         }
     )
+    source_names = sorted(set(sources))
     info = {
-        "key": f"{source}:{path.resolve()}",
-        "source": source,
+        "key": f"{fixed_source or file_source}:{path.resolve()}",
+        "source": fixed_source or (source_names[0] if len(source_names) == 1 else file_source),
+        "sources": source_names,
         "path": str(path.resolve()),
         "sha256": file_sha256(path),
         "rows": len(ids),

@@ -20,7 +20,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +137,7 @@ class Workspace:
                 {
                     "name": name,
                     "rows": ds.count(),
-                    "sources": sorted({s["source"] for s in meta.get("sources", [])}),
+                    "sources": sorted({name for s in meta.get("sources", []) for name in s.get("sources") or [s["source"]]}),
                     "model": meta.get("model"),
                     "embedded": ds.count_vectors(),
                     "projected": ds.has_frame("layout"),
@@ -349,43 +348,39 @@ class Dataset:
         if self.has_table(kind):
             self.workspace.db.drop_table(self.table_name(kind))
 
-    # ---- marks ----------------------------------------------------------------------------------------
-    def apply_marks(
-        self,
-        ids: Iterable[str],
-        *,
-        mark: str | None = None,
-        add_tags: Iterable[str] = (),
-        remove_tags: Iterable[str] = (),
-        message: str = "",
-    ) -> int:
-        """Set include/exclude ("" clears) and add/remove tags on rows; one logged action. Returns rows touched.
+    # ---- marks: storage only; versions, history and undo / redo live in core.marks ----------------------
+    def apply_marks(self, ids: Iterable[str], *, mark: str | None = None, add_tags: Iterable[str] = (),
+                    remove_tags: Iterable[str] = (), message: str = "") -> int:
+        """Set include/exclude ("" clears) and add/remove tags on rows: one new marks version. Returns rows touched.
 
-        Only the marks table changes (merge-insert on id), so vectors and rows are never rewritten.
+        Only the marks tables change (merge-insert on id), so vectors and rows are never rewritten.
         """
-        if mark is not None and mark not in MARK_VALUES:
-            raise StoreError(f"mark must be one of include, exclude or '' (clear), not {mark!r}")
-        ids = list(dict.fromkeys(str(i) for i in ids))
-        add_tags = [t.strip() for t in add_tags if t and t.strip()]
-        remove_tags = set(remove_tags)
-        if not ids:
-            return 0
-        current = self.read_marks(ids=ids)
-        by_id = {r["id"]: r for r in current.to_pylist()}
-        new_rows = []
-        for row_id in ids:
-            old = by_id.get(row_id, {"mark": "", "tags": []})
-            tags = [t for t in (old.get("tags") or []) if t not in remove_tags]
-            tags += [t for t in add_tags if t not in tags]
-            new_rows.append({"id": row_id, "mark": (old.get("mark") or "") if mark is None else mark, "tags": tags})
-        batch = pa.Table.from_pylist(new_rows, schema=MARKS_SCHEMA)
-        self._merge_marks(batch)
-        self._log_marks(
-            {"ids": ids, "mark": mark, "add_tags": add_tags, "remove_tags": sorted(remove_tags)}, message
-        )
-        return len(ids)
+        from core.marks import apply_marks
 
-    def _merge_marks(self, batch: pa.Table) -> None:
+        return apply_marks(self, ids, mark=mark, add_tags=add_tags, remove_tags=remove_tags, message=message)
+
+    def read_marks(self, *, ids: Iterable[str] | None = None, version: int | None = None) -> pa.Table:
+        """Marked rows (id, mark, tags) sorted by id; never-marked rows are absent. `version` reads history."""
+        from core.marks import read_marks
+
+        return read_marks(self, ids=ids, version=version)
+
+    def marks_version(self) -> int:
+        from core.marks import marks_version
+
+        return marks_version(self)
+
+    def marks_log(self) -> pa.Table | None:
+        """The append-only marks history, one row per version (schema in core.marks), or None."""
+        table = self._scan("marks_log")
+        return table.sort_by("version") if table is not None and "version" in table.column_names else table
+
+    def marks_state(self) -> pa.Table:
+        """The marks table as stored (cleared rows included)."""
+        table = self._scan("marks", list(MARKS_SCHEMA.names))
+        return MARKS_SCHEMA.empty_table() if table is None else table
+
+    def upsert_marks(self, batch: pa.Table) -> None:
         def write():
             tbl = self._open("marks")
             if tbl is None:
@@ -398,16 +393,7 @@ class Dataset:
 
         with_retries(write)
 
-    def _log_marks(self, action: dict, message: str) -> None:
-        entry = pa.table(
-            {
-                "ts": [time.time()],
-                "message": [message or ""],
-                "action": [json.dumps(action)],
-                "marks_version": [self.marks_version()],
-            }
-        )
-
+    def append_marks_log(self, entry: pa.Table) -> None:
         def write():
             tbl = self._open("marks_log")
             if tbl is None:
@@ -420,26 +406,18 @@ class Dataset:
 
         with_retries(write)
 
-    def marks_version(self) -> int:
-        tbl = self._open("marks")
-        return 0 if tbl is None else int(tbl.version)
+    # ---- full-text search: LanceDB's native inverted index on rows.text -----------------------------------
+    def search_text(self, query: str, *, limit: int | None = None) -> pa.Table:
+        """Rows matching any word of `query` (BM25; stemmed, stop words dropped): id, _score, best first.
 
-    def read_marks(self, *, ids: Iterable[str] | None = None, version: int | None = None) -> pa.Table:
-        """Marked rows only (id, mark, tags); rows never marked are absent. `version` reads history."""
-        tbl = self._open("marks")
+        The index is built on first use; rows added later are searched unindexed until it is rebuilt.
+        """
+        tbl = self._open("rows")
         if tbl is None:
-            return MARKS_SCHEMA.empty_table()
-        if version is not None:
-            tbl.checkout(version)
-        table = tbl.to_lance().to_table(columns=list(MARKS_SCHEMA.names))
-        if ids is not None:
-            table = table.filter(pc.is_in(table.column("id"), value_set=pa.array(list(ids), pa.string())))
-        return table
+            return pa.table({"id": pa.array([], pa.string()), "_score": pa.array([], pa.float32())})
+        if not any(getattr(i, "index_type", "") == "FTS" for i in tbl.list_indices()):
+            from lancedb.index import FTS
 
-    def marks_log(self) -> pa.Table | None:
-        return self._scan("marks_log")
-
-    @contextmanager
-    def marks_table(self):
-        """The raw LanceDB marks table, for modules that manage mark history (core.mixes)."""
-        yield self._open("marks")
+            with_retries(lambda: tbl.create_index("text", config=FTS(with_position=False), replace=True))
+        search = tbl.search(query, query_type="fts", fts_columns="text").select(["id", "_score"])
+        return search.limit(limit or max(1, tbl.count_rows())).to_arrow()

@@ -92,7 +92,8 @@ left, mid, right = st.columns(3)
 default_name = re.sub(r"[^A-Za-z0-9_\-]+", "_", path.name.split(".")[0]).strip("_-") or "data"
 default_name = default_name if default_name[0].isalpha() else f"d_{default_name}"
 name = left.text_input("Dataset", value=st.session_state.get("dataset") or default_name, key="data.dataset_name")
-source = mid.text_input("Source name", value=default_name, key="data.source")
+source = mid.text_input("Source name (optional)", value="", key="data.source",
+                        placeholder="from a 'source' column, else the file name") or None
 on_error = right.radio("Bad rows", ["skip", "abort"], horizontal=True, key="data.on_error",
                        help="skip: load the good rows and list the bad ones; abort: load nothing if any row is bad")
 fast = st.toggle("Fast build (static model distilled from MiniLM; ~30x faster, coarser map)", key="data.fast",

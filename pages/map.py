@@ -10,7 +10,7 @@ st.title("Map")
 name = dataset_picker()
 if name is None:
     st.info("No datasets yet. Load the sample or your own file on the Data page.")
-    st.page_link("pages/data.py", label="Go to Data", icon="📥")
+    st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
     st.stop()
 show_jobs(name)
 dataset = workspace().dataset(name)
@@ -56,7 +56,7 @@ else:
     selected = resolve_selection(frame, {"selection": st.session_state.get("map.selection")})
     selection_label = "map selection"
 
-st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {color_by}")
+st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {color_by.replace('cluster_label', 'cluster')}")
 st.plotly_chart(figure(frame, color_by, highlight=selected), key="map.chart", on_select=_remember_chart_selection,
                 selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
 

@@ -73,7 +73,7 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
         for cat in categories.value_counts().index:
             part = view[categories == cat]
             fig.add_trace(go.Scattergl(
-                x=part["x"], y=part["y"], name=str(cat)[:40], marker=dict(size=4, opacity=0.75),
+                x=part["x"], y=part["y"], name=str(cat)[:40], marker=dict(size=5, opacity=0.75),
                 hovertext=_hover(part) if hover else None, **common))
     else:
         fig.add_trace(go.Scattergl(
