@@ -25,11 +25,17 @@ def default_min_cluster_size(n: int) -> int:
     return max(10, int(math.sqrt(max(n, 1)) / 2))
 
 
+CLUSTER_FIT_MAX = 100_000  # beyond: cluster a sample, give the rest their nearest sample rows' cluster
+CLUSTER_SAMPLE = 50_000
+
+
 def cluster_vectors(vectors: np.ndarray, *, reducer=None, clusterer=None) -> np.ndarray:
     """Cluster ids per row (-1 = noise)."""
     n = len(vectors)
     if n < 20:
         return np.zeros(n, dtype=np.int32)  # too few rows to find structure: one cluster
+    if n > CLUSTER_FIT_MAX:
+        return _cluster_by_sample(vectors, reducer=reducer, clusterer=clusterer)
     reducer = reducer or SizedUmap(n_components=5, min_dist=0.0, random_state=SEED)
     reduced = reducer.fit_transform(vectors)
     if clusterer is None:
@@ -40,6 +46,33 @@ def cluster_vectors(vectors: np.ndarray, *, reducer=None, clusterer=None) -> np.
                                     cluster_selection_method="eom", core_dist_n_jobs=1)
     labels = clusterer.fit_predict(reduced) if hasattr(clusterer, "fit_predict") else clusterer.fit(reduced).labels_
     return np.asarray(labels, dtype=np.int32)
+
+
+def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> np.ndarray:
+    """Cluster a seeded sample; every other row takes the majority cluster of its 10 nearest sample rows.
+
+    Nearest neighbours are found in a 32-d PCA space (exact, blockwise), which keeps a million rows to
+    about a minute on two cores where 5-D UMAP + HDBSCAN over all of them would take most of an hour.
+    """
+    from sklearn.decomposition import PCA
+
+    from core.project import knn_indices
+
+    rng = np.random.default_rng(SEED)
+    sample = np.sort(rng.choice(len(vectors), size=CLUSTER_SAMPLE, replace=False))
+    labels = np.empty(len(vectors), dtype=np.int32)
+    labels[sample] = cluster_vectors(vectors[sample], reducer=reducer, clusterer=clusterer)
+    pca = PCA(n_components=32, random_state=SEED).fit(vectors[sample])
+    reference = pca.transform(vectors[sample]).astype(np.float32)
+    rest = np.setdiff1d(np.arange(len(vectors)), sample)
+    for start in range(0, len(rest), 100_000):
+        part = rest[start : start + 100_000]
+        idx, _ = knn_indices(reference, pca.transform(vectors[part]).astype(np.float32), k=10)
+        votes = labels[sample][idx]
+        # majority vote per row; np.unique per row is slow, so count against each row's own candidates
+        counts = (votes[:, :, None] == votes[:, None, :]).sum(axis=2)
+        labels[part] = votes[np.arange(len(part)), counts.argmax(axis=1)]
+    return labels
 
 
 def label_clusters(texts: Sequence[str], labels: np.ndarray, *, top_n: int = 8) -> dict[int, list[str]]:
@@ -86,7 +119,9 @@ def cluster_dataset(dataset, *, reducer=None, clusterer=None, progress=None) -> 
     texts = [text_of.get(i, "") for i in ids]
     keywords = label_clusters(texts, labels)
     write_clusters(dataset, ids, labels, keywords)
-    dataset.update_meta(cluster={"method": "hdbscan on 5-d umap", "min_cluster_size": default_min_cluster_size(len(ids)),
+    sampled = len(ids) > CLUSTER_FIT_MAX
+    dataset.update_meta(cluster={"method": "hdbscan on 5-d umap" + (" of a 50k sample + 10-nn vote" if sampled else ""),
+                                 "min_cluster_size": default_min_cluster_size(CLUSTER_SAMPLE if sampled else len(ids)),
                                  "seed": SEED})
     if progress:
         progress(3, 3)

@@ -5,6 +5,7 @@ may pass their own embedder / reducer / clusterer objects, as in BERTopic's pipe
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from core.cluster import cluster_dataset
@@ -30,14 +31,22 @@ def build_dataset(
     def report(stage: str):
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
+    seconds = {}
     # 1. embed what has no vector yet (a rerun after a crash only embeds the rest)
+    start = time.perf_counter()
     embedded = embed_dataset(dataset, embedder, batch_size=batch_size, progress=report("embed"))
+    seconds["embed"] = round(time.perf_counter() - start, 2)
     # 2. fit the map once; later rows are placed with the fitted reducer's transform
+    start = time.perf_counter()
     projected = project_dataset(dataset, reducer=reducer, progress=report("project"))
+    seconds["project"] = round(time.perf_counter() - start, 2)
     # 3. cluster when the map changed or the clusters are missing
     clustered = None
+    start = time.perf_counter()
     if recluster or projected["placed"] or not dataset.has_frame("clusters"):
         clustered = cluster_dataset(dataset, clusterer=clusterer, progress=report("cluster"))
     elif progress:
         progress("cluster", 1, 1)
-    return {"dataset": dataset.name, "embed": embedded, "project": projected, "cluster": clustered}
+    seconds["cluster"] = round(time.perf_counter() - start, 2)
+    return {"dataset": dataset.name, "embed": embedded, "project": projected, "cluster": clustered,
+            "seconds": seconds}
