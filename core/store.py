@@ -258,6 +258,13 @@ class Dataset:
             table = table.slice(0, limit)
         return table
 
+    def take_rows(self, offsets, columns: list[str]) -> pa.Table:
+        """Rows at these positions of the rows table (its stored order), reading only those rows."""
+        tbl = self._open("rows")
+        if tbl is None:
+            return ROWS_SCHEMA.empty_table().select(columns)
+        return tbl.to_lance().take([int(o) for o in offsets], columns=columns)
+
     def iter_rows(self, columns: list[str], *, batch_size: int = 65536) -> Iterator[pa.RecordBatch]:
         tbl = self._open("rows")
         if tbl is None:

@@ -57,7 +57,7 @@ else:
     selection_label = "map selection"
 
 st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {color_by.replace('cluster_label', 'cluster')}")
-st.plotly_chart(figure(frame, color_by, highlight=selected), key="map.chart", on_select=_remember_chart_selection,
+st.plotly_chart(figure(frame, color_by, highlight=selected, dataset=dataset), key="map.chart", on_select=_remember_chart_selection,
                 selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
 
 with st.expander(f"Clusters ({len(clusters)}) — pick one to select it", expanded=not (selected is not None and selected.any())):

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.select import selection_mask
-from core.view import map_frame, marks_frame
+from core.view import map_frame, marks_frame, snippet
 from ui.state import workspace
 
 MAX_POINTS = 100_000  # the browser gets at most this many points (Plotly WebGL is comfortable here)
@@ -17,7 +17,10 @@ MAX_CATEGORIES = 24
 
 @st.cache_data(show_spinner="Reading the map…", max_entries=8)
 def _base_frame(root: str, name: str, versions: tuple) -> pd.DataFrame:
-    frame = map_frame(workspace().dataset(name))
+    # No text here: at a million rows the texts alone would be gigabytes. Hover snippets are read for the
+    # drawn rows only (figure()), by position in the rows table, which is this frame's row order.
+    frame = map_frame(workspace().dataset(name), with_snippets=False)
+    frame["row_offset"] = np.arange(len(frame))
     return frame.drop(columns=["mark", "tags"])
 
 
@@ -59,13 +62,24 @@ def display_sample(frame: pd.DataFrame, limit: int = MAX_POINTS) -> np.ndarray:
     return np.sort(picked)
 
 
-def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None = None) -> go.Figure:
-    """Scattergl, one trace per category (legend) or one coloured by a numeric column."""
+def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None = None, dataset=None) -> go.Figure:
+    """Scattergl, one trace per category (legend) or one coloured by a numeric column.
+
+    Hover shows a snippet of each drawn row when at most HOVER_TEXT_MAX rows are drawn (snippets are read
+    from `dataset` for those rows only); above that, hover names the trace, which costs no payload.
+    """
     shown = display_sample(frame)
-    view = frame.iloc[shown]
+    view = frame.iloc[shown].copy()
     hover = len(view) <= HOVER_TEXT_MAX
+    if hover and "snippet" not in view.columns:
+        if dataset is not None and "row_offset" in view.columns:
+            texts = dataset.take_rows(view["row_offset"].to_numpy(), ["text"]).column("text").to_pylist()
+            view["snippet"] = [snippet(t) for t in texts]
+        else:
+            view["snippet"] = ""
     fig = go.Figure()
-    common = dict(mode="markers", hoverinfo="text" if hover else "skip")
+    common = dict(mode="markers", hoverinfo="text") if hover else dict(
+        mode="markers", hovertemplate="%{fullData.name}<extra></extra>")
     if color_by in ("cluster_label", "source", "mark") or not pd.api.types.is_numeric_dtype(view[color_by]):
         categories = view[color_by].astype(str).replace("", "(unmarked)")
         top = categories.value_counts().index[:MAX_CATEGORIES]
