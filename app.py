@@ -13,5 +13,6 @@ st.navigation(
         st.Page("pages/export.py", title="Export", icon=":material/download:"),
         st.Page("pages/duplicates.py", title="Duplicates", icon=":material/content_copy:"),
         st.Page("pages/quality.py", title="Quality", icon=":material/cleaning_services:"),
+        st.Page("pages/coverage.py", title="Coverage", icon=":material/travel_explore:"),
     ]
 ).run()
