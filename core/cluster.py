@@ -25,8 +25,8 @@ def default_min_cluster_size(n: int) -> int:
     return max(10, int(math.sqrt(max(n, 1)) / 2))
 
 
-CLUSTER_FIT_MAX = 100_000  # beyond: cluster a sample, give the rest their nearest sample rows' cluster
-CLUSTER_SAMPLE = 50_000
+CLUSTER_FIT_MAX = 60_000  # beyond: cluster a sample, give the rest their nearest sample rows' cluster
+CLUSTER_SAMPLE = 40_000
 
 
 def cluster_vectors(vectors: np.ndarray, *, reducer=None, clusterer=None) -> np.ndarray:
@@ -120,7 +120,7 @@ def cluster_dataset(dataset, *, reducer=None, clusterer=None, progress=None) -> 
     keywords = label_clusters(texts, labels)
     write_clusters(dataset, ids, labels, keywords)
     sampled = len(ids) > CLUSTER_FIT_MAX
-    dataset.update_meta(cluster={"method": "hdbscan on 5-d umap" + (" of a 50k sample + 10-nn vote" if sampled else ""),
+    dataset.update_meta(cluster={"method": "hdbscan on 5-d umap" + (f" of a {CLUSTER_SAMPLE:,}-row sample + 10-nn vote" if sampled else ""),
                                  "min_cluster_size": default_min_cluster_size(CLUSTER_SAMPLE if sampled else len(ids)),
                                  "seed": SEED})
     if progress:
