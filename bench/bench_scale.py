@@ -129,14 +129,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--skip-minhash", action="store_true")
     parser.add_argument("--skip-strategies", action="store_true")
+    parser.add_argument("--jsonl", type=Path, help="Reuse rows written by an earlier run (skips generating them).")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     ws = tmp / "ws"
     src = tmp / "rows.jsonl"
-    texts = list(perturbed(base_texts(), args.rows))
-    with src.open("w") as fh:
-        for t in texts:
-            fh.write(json.dumps({"text": t}) + "\n")
+    if args.jsonl:
+        src = args.jsonl
+        texts = [json.loads(line)["text"] for line in src.open()] if not args.skip_minhash else []
+    else:
+        texts = list(perturbed(base_texts(), args.rows))
+        with src.open("w") as fh:
+            for t in texts:
+                fh.write(json.dumps({"text": t}) + "\n")
     result: dict = {"rows": args.rows}
     t_ingest, rss_ingest, _ = timed_cli(["--workspace", str(ws), "ingest", str(src), "--dataset", "scale", "--source", "s"])
     t_build, rss_build, built = timed_cli(["--workspace", str(ws), "build", "scale", "--fast"])

@@ -63,12 +63,15 @@ def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> 
     labels = np.empty(len(vectors), dtype=np.int32)
     labels[sample] = cluster_vectors(vectors[sample], reducer=reducer, clusterer=clusterer)
     pca = PCA(n_components=32, random_state=SEED).fit(vectors[sample])
-    reference = pca.transform(vectors[sample]).astype(np.float32)
+    # Vote against 10k of the clustered rows: the kNN cost grows linearly with the reference size.
+    voters = np.sort(rng.choice(len(sample), size=min(10_000, len(sample)), replace=False))
+    reference = pca.transform(vectors[sample[voters]]).astype(np.float32)
+    voter_labels = labels[sample[voters]]
     rest = np.setdiff1d(np.arange(len(vectors)), sample)
     for start in range(0, len(rest), 100_000):
         part = rest[start : start + 100_000]
         idx, _ = knn_indices(reference, pca.transform(vectors[part]).astype(np.float32), k=10)
-        votes = labels[sample][idx]
+        votes = voter_labels[idx]
         # majority vote per row; np.unique per row is slow, so count against each row's own candidates
         counts = (votes[:, :, None] == votes[:, None, :]).sum(axis=2)
         labels[part] = votes[np.arange(len(part)), counts.argmax(axis=1)]
