@@ -8,6 +8,8 @@ Timed, one after another on the same texts:
   lexical    core.quality_signals.compute_lexical_signals (Gopher / FineWeb heuristics)
   full       core.quality.score_texts: lexical + slop markers + composite score, 1 process
   full x2    the same with n_jobs=2 (worker processes; includes their start-up)
+  store x2   core.quality_store.score_dataset on the rows ingested into a temporary workspace: read from
+             LanceDB, score with 2 worker processes, write the `signals` frame (what `mixmap score` does)
 Each pass reports wall seconds and CPU seconds (this process plus worker processes): on a shared machine
 the wall time moves with other people's load, the CPU time much less.
 Goal (issue 3): under 30 s for 50,000 rows; lexical signals at >= 5,000 rows/s.
@@ -65,6 +67,18 @@ def timed(fn, *args, **kwargs) -> tuple[float, float]:
     return time.perf_counter() - wall, cpu() - start
 
 
+def stored_dataset(texts: list[str], folder: Path):
+    """The texts ingested as a dataset (not timed)."""
+    from core.ingest import TextSpec, ingest_into
+    from core.store import Workspace
+
+    path = folder / "rows.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    dataset = Workspace(folder / "ws").dataset("speed", create=True)
+    ingest_into(dataset, path, spec=TextSpec(column="text"))
+    return dataset
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50_000)
@@ -82,6 +96,13 @@ def main() -> None:
         "full": timed(score_texts, texts),
         "full_x2": timed(score_texts, texts, n_jobs=2),
     }
+    import tempfile
+
+    from core.quality_store import score_dataset
+
+    with tempfile.TemporaryDirectory() as folder:
+        dataset = stored_dataset(texts, Path(folder))
+        runs["store_x2"] = timed(score_dataset, dataset, n_jobs=2)
     words = float(np.mean([len(t.split()) for t in texts]))
     n = len(texts)
     result = {"rows": n, "mean_words": round(words, 1), "cpus": os.cpu_count(),

@@ -15,13 +15,17 @@ Scores compared, all in one run:
             inside `tune` -- the tuned alternative, reported so the choice between them stays visible;
   length    n_words alone (long answers are mostly machine here, short ones mostly Alpaca: it cuts both ways);
   BoW       a supervised TF-IDF bag-of-words classifier trained on `tune`: not a slop score, an estimate of
-            how separable these labels are at all with lexical evidence.
+            how separable these labels are at all with lexical evidence;
+  supervised  gradient-boosted trees on the score's FEATURES, five length/shape signals and a word
+            log-likelihood ratio from the antislop-sampler's published over-representation list
+            (../shared/data/slop_lists_antislop), trained on `tune` only: the best held-out figure found.
 
-Purity: a 50/50 mix of held-out human and held-out machine rows, clustered cheaply here (TF-IDF -> SVD ->
-KMeans, since the embedding pipeline is not used by this bench), clusters ranked by core.quality
-.summarise_clusters; reports the machine share of the top-5 slop clusters over several seeds.
+Purity: a 50/50 mix of held-out human and held-out machine rows, clustered as the product does
+(`--clusters static` or `minilm`: core.embed.load_embedder + core.cluster.cluster_vectors, UMAP 5-D +
+HDBSCAN) or cheaply (`tfidf`: TF-IDF -> SVD -> KMeans k), clusters ranked by core.quality.summarise_clusters;
+reports the machine share of the top-5 slop clusters over several seeds.
 
-Usage: flock /tmp/mixmap-bench.lock .venv/bin/python bench/bench_slop.py [--seeds 5] [--k 20]
+Usage: flock /tmp/mixmap-bench.lock .venv/bin/python bench/bench_slop.py [--seeds 5] [--clusters static]
 Writes bench/results/slop.json.
 """
 from __future__ import annotations
@@ -159,25 +163,81 @@ def bow_ceiling(frame: pd.DataFrame) -> np.ndarray:
     return model.predict_proba(x)[:, 1]
 
 
-def purity(frame: pd.DataFrame, scores: np.ndarray, *, seed: int, k: int) -> dict:
-    """Machine share of the top-5 slop clusters on a 50/50 mix of held-out rows (TF-IDF+SVD+KMeans)."""
+def word_llr(texts: list[str], data: Path = DATA) -> np.ndarray:
+    """Mean per-token log-likelihood ratio LLM vs human from antislop-sampler's published adjustment list
+    (a word's multiplier m < 1 means LLMs over-use it about 1/m times), damped like the score's rates."""
+    import math
+
+    from core.quality_signals import tokenize
+
+    path = data / "slop_lists_antislop" / "slop_phrase_prob_adjustments_full_list.json"
+    llr = {w: -math.log(m) for w, m in json.loads(path.read_text()) if " " not in w and m > 0}
+    out = []
+    for text in texts:
+        tokens = tokenize(text)
+        out.append(sum(llr.get(t, 0.0) for t in tokens) / (len(tokens) + 30))
+    return np.array(out)
+
+
+def supervised_scores(frame: pd.DataFrame, signals: pd.DataFrame) -> np.ndarray:
+    """Gradient-boosted trees on FEATURES + shape signals + word LLR, class-balanced, fitted on `tune` only."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from core.quality import feature_matrix
+
+    shape = signals[["n_words", "mean_word_len", "stop_word_ratio", "non_alpha_ratio", "n_lines"]].to_numpy()
+    x = np.column_stack([feature_matrix(signals), shape, word_llr(frame["text"].tolist())])
+    y, tune = frame["label"].to_numpy(), (frame["split"] == "tune").to_numpy()
+    weight = np.where(y[tune] == 1, 0.5 / y[tune].mean(), 0.5 / (1 - y[tune].mean()))
+    model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0)
+    return model.fit(x[tune], y[tune], sample_weight=weight).predict_proba(x)[:, 1]
+
+
+def mix_rows(frame: pd.DataFrame, seed: int) -> np.ndarray:
+    """Every held-out human row and as many held-out machine rows, sampled with `seed`."""
+    rng = np.random.default_rng(seed)
+    held = frame["split"] != "tune"
+    human = frame.index[held & (frame["label"] == 0)].to_numpy()
+    machine = rng.choice(frame.index[held & (frame["label"] == 1)].to_numpy(), len(human), replace=False)
+    return np.concatenate([human, machine])
+
+
+def cluster_mix(frame: pd.DataFrame, rows: np.ndarray, *, method: str, seed: int, k: int,
+                vectors: dict[int, np.ndarray]) -> np.ndarray:
+    """Cluster ids for the mix: the product's UMAP + HDBSCAN on `vectors` (by row), or TF-IDF+SVD+KMeans."""
+    if method != "tfidf":
+        from core.cluster import cluster_vectors
+
+        return cluster_vectors(np.vstack([vectors[int(r)] for r in rows]))
     from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    from core.quality import overrepresented_phrases, summarise_clusters
-
-    rng = np.random.default_rng(seed)
-    held = frame["split"] != "tune"
-    human = frame.index[held & (frame["label"] == 0)].to_numpy()
-    machine = rng.choice(frame.index[held & (frame["label"] == 1)].to_numpy(), len(human), replace=False)
-    rows = np.concatenate([human, machine])
     texts = frame["text"].to_numpy()[rows].tolist()
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, stop_words="english", sublinear_tf=True)
-    x = vectorizer.fit_transform(texts)
-    x = normalize(TruncatedSVD(100, random_state=seed).fit_transform(x))
-    ids = KMeans(k, n_init=4, random_state=seed).fit_predict(x)
+    x = normalize(TruncatedSVD(100, random_state=seed).fit_transform(vectorizer.fit_transform(texts)))
+    return KMeans(k, n_init=4, random_state=seed).fit_predict(x)
+
+
+def embed_mix_rows(frame: pd.DataFrame, method: str, seeds: int) -> tuple[dict[int, np.ndarray], float]:
+    """Vectors for every row any seed's mix uses (each text embedded once), and the CPU seconds it took."""
+    if method == "tfidf":
+        return {}, 0.0
+    from core.embed import load_embedder
+
+    rows = sorted({int(r) for seed in range(seeds) for r in mix_rows(frame, seed)})
+    embedder = load_embedder(None, fast=method == "static")  # MIXMAP_MODEL_CACHE or ~/.cache/mixmap
+    started = time.process_time()
+    matrix = embedder.embed(frame["text"].to_numpy()[rows].tolist())
+    return dict(zip(rows, matrix)), time.process_time() - started
+
+
+def purity(frame: pd.DataFrame, scores: np.ndarray, ids: np.ndarray, rows: np.ndarray, *, seed: int) -> dict:
+    """Machine share of the top-5 slop clusters (ranked by summarise_clusters) of one clustered mix."""
+    from core.quality import overrepresented_phrases, summarise_clusters
+
+    texts = frame["text"].to_numpy()[rows].tolist()
     table = summarise_clusters(ids, scores[rows], texts)
     top = table.head(5)
     label = frame["label"].to_numpy()[rows]
@@ -187,7 +247,9 @@ def purity(frame: pd.DataFrame, scores: np.ndarray, *, seed: int, k: int) -> dic
     first = ids == top["cluster"].iloc[0]
     phrases = overrepresented_phrases([t for t, f in zip(texts, first, strict=True) if f],
                                       [t for t, f in zip(texts, first, strict=True) if not f], top_k=8)
-    return {"seed": seed, "rows": len(rows), "top5_machine_share": round(float(label[in_top].mean()), 4),
+    return {"seed": seed, "rows": len(rows), "clusters": len(set(ids.tolist()) - {-1}),
+            "noise_share": round(float((ids == -1).mean()), 3),
+            "top5_machine_share": round(float(label[in_top].mean()), 4),
             "top1_overrepresented": [p["phrase"] for p in phrases],
             "top5_rows": int(in_top.sum()), "per_cluster": [round(s, 3) for s in shares],
             "top5_sizes": top["size"].tolist(), "top5_why": top["why"].tolist(),
@@ -197,7 +259,9 @@ def purity(frame: pd.DataFrame, scores: np.ndarray, *, seed: int, k: int) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="purity runs (mix sample + KMeans seed)")
-    parser.add_argument("--k", type=int, default=20, help="KMeans clusters for the purity check")
+    parser.add_argument("--k", type=int, default=20, help="KMeans clusters for --clusters tfidf")
+    parser.add_argument("--clusters", choices=["static", "minilm", "tfidf"], default="static",
+                        help="how the purity mix is clustered (static/minilm: the product's embed + UMAP + HDBSCAN)")
     args = parser.parse_args()
     from core.quality import DEFAULT_WEIGHTS, compute_signals, fit_weights, slop_score
 
@@ -213,6 +277,7 @@ def main() -> None:
     scores = slop_score(signals)  # DEFAULT_WEIGHTS, as shipped
     fitted_scores = slop_score(signals, weights=fitted)
     ceiling = bow_ceiling(frame)
+    supervised = supervised_scores(frame, signals)
 
     held_h = (frame["split"] != "tune").to_numpy() & (y == 0)
     sets = {
@@ -231,41 +296,60 @@ def main() -> None:
                         "fitted": auroc(y[mask], fitted_scores[mask]),
                         "length_only": auroc(y[mask], n_words[mask]),
                         "shipped_within_length_bins": stratified_auroc(y[mask], scores[mask], n_words[mask]),
-                        "supervised_bow_ceiling": auroc(y[mask], ceiling[mask])})
+                        "supervised_bow_ceiling": auroc(y[mask], ceiling[mask]),
+                        "supervised_features": auroc(y[mask], supervised[mask])})
     per_source = []
     for key in sorted(set(frame["key"][frame["label"] == 1])):
         mask = held_h | ((frame["key"] == key).to_numpy() & (frame["split"] != "tune").to_numpy())
         per_source.append({"machine": key, "unseen_in_tuning": bool(
             (frame["split"][frame["key"] == key] == "heldout_sources").all()),
             "rows": int((y[mask] == 1).sum()), "shipped": auroc(y[mask], scores[mask]),
-            "fitted": auroc(y[mask], fitted_scores[mask]), "length_only": auroc(y[mask], n_words[mask])})
-    purities = {name: [purity(frame, sc, seed=seed, k=args.k) for seed in range(args.seeds)]
-                for name, sc in (("shipped", scores), ("fitted", fitted_scores))}
+            "fitted": auroc(y[mask], fitted_scores[mask]), "length_only": auroc(y[mask], n_words[mask]),
+            "supervised_features": auroc(y[mask], supervised[mask])})
+    vectors, embed_cpu_s = embed_mix_rows(frame, args.clusters, args.seeds)
+    named = (("shipped", scores), ("fitted", fitted_scores), ("supervised", supervised),
+             ("length", n_words / max(n_words.max(), 1)))
+    purities: dict[str, list] = {name: [] for name, _ in named}
+    cluster_cpu_s = 0.0
+    for seed in range(args.seeds):
+        rows = mix_rows(frame, seed)
+        started = time.process_time()
+        ids = cluster_mix(frame, rows, method=args.clusters, seed=seed, k=args.k, vectors=vectors)
+        cluster_cpu_s += time.process_time() - started
+        for name, sc in named:
+            purities[name].append(purity(frame, sc, ids, rows, seed=seed))
+    oasst = frame["text"][frame["source"] == "oasst1"].str.lower()
+    claims_ai = int(oasst.str.contains(r"as an ai|language model|i am an ai|i'm an ai|as an assistant").sum())
 
     print(f"signals for {len(frame)} rows in {signal_s:.1f}s; `fitted` prior strength {strength} "
           f"(leave-one-generator-out AUROC in tune: {cv})\n")
+    print(f"label noise: {claims_ai} of {len(oasst)} oasst1 'human' replies say they are an AI / language model "
+          "(volunteers wrote as the assistant)\n")
     print("| set | human | machine | shipped score AUROC | fitted-on-tune AUROC | length-only AUROC |"
-          " shipped AUROC within length bins | supervised BoW ceiling |")
-    print("|---|---|---|---|---|---|---|---|")
+          " shipped AUROC within length bins | supervised BoW ceiling | supervised features (tune only) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['set']} | {r['human']} | {r['machine']} | {r['shipped']} | {r['fitted']} |"
               f" {r['length_only']} |"
-              f" {r['shipped_within_length_bins']} | {r['supervised_bow_ceiling']} |")
+              f" {r['shipped_within_length_bins']} | {r['supervised_bow_ceiling']} | {r['supervised_features']} |")
     print("\n| machine source vs all held-out humans | unseen in tuning | rows | shipped | fitted |"
-          " length-only |")
-    print("|---|---|---|---|---|---|")
+          " length-only | supervised |")
+    print("|---|---|---|---|---|---|---|")
     for r in per_source:
         print(f"| {r['machine']} | {r['unseen_in_tuning']} | {r['rows']} | {r['shipped']} | {r['fitted']} |"
-              f" {r['length_only']} |")
+              f" {r['length_only']} | {r['supervised_features']} |")
     summary = {}
+    method = (f"TF-IDF(1-2gram)+SVD(100)+KMeans(k={args.k})" if args.clusters == "tfidf" else
+              f"{args.clusters} embeddings + core.cluster.cluster_vectors (UMAP 5-D + HDBSCAN)")
     for name, runs in purities.items():
         shares = [p["top5_machine_share"] for p in runs]
         summary[name] = {"mean_top5_machine_share": round(float(np.mean(shares)), 4), "min": min(shares)}
         print(f"\nTop-5 slop clusters, {name} score, 50/50 held-out mix ({runs[0]['rows']} rows, "
-              f"TF-IDF+SVD+KMeans k={args.k}): machine share mean {np.mean(shares):.3f}, "
+              f"{method}): machine share mean {np.mean(shares):.3f}, "
               f"min {min(shares):.3f} over {len(runs)} seeds")
         for p in runs:
-            print(f"  seed {p['seed']}: {p['top5_machine_share']:.3f}, per cluster {p['per_cluster']}, sizes "
+            print(f"  seed {p['seed']}: {p['top5_machine_share']:.3f} ({p['clusters']} clusters, noise "
+                  f"{p['noise_share']:.0%}), per cluster {p['per_cluster']}, sizes "
                   f"{p['top5_sizes']}; top cluster why {p['top5_why'][0][:4]}, over-represented "
                   f"{p['top1_overrepresented'][:4]}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -273,8 +357,9 @@ def main() -> None:
         "rows": len(frame), "signals_seconds": round(signal_s, 2), "shipped_weights": DEFAULT_WEIGHTS,
         "fitted_prior_strength": strength, "strength_cv_auroc": cv, "fitted_weights": fitted,
         "auroc": results, "per_machine_source": per_source,
-        "purity": {"method": f"TF-IDF(1-2gram)+SVD(100)+KMeans(k={args.k}) on held-out rows; re-run with the "
-                             "embedding clusters once the pipeline is wired", **summary, "runs": purities},
+        "oasst1_replies_claiming_to_be_ai": [claims_ai, len(oasst)],
+        "purity": {"method": method, "embed_cpu_s": round(embed_cpu_s, 1),
+                   "cluster_cpu_s": round(cluster_cpu_s, 1), **summary, "runs": purities},
     }, indent=2, default=str) + "\n")
     print(f"\nwrote {OUT.relative_to(ROOT)}")
 

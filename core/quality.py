@@ -5,6 +5,7 @@
     table   = summarise_clusters(cluster_ids, scores, texts)   # clusters ranked by slop, with "why"
     spans   = explain_row(texts[i])                            # what to highlight in one row
     phrases = overrepresented_phrases(texts_in, texts_rest)    # n-grams a selection over-uses
+    per_cluster = overrepresented_by_cluster(texts, cluster_ids)  # the same, every cluster vs the rest
     weights = fit_weights(signals, labels)                     # or calibrate_weights: learn from labels
     scores  = refine_with_labels(vectors, labels, scores)      # a few curator labels + embeddings
 
@@ -14,9 +15,10 @@ its import alone takes seconds, and a 30-feature logistic regression is a few li
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -61,6 +63,7 @@ __all__ = [
     "explain_row",
     "fit_weights",
     "gopher_flags",
+    "overrepresented_by_cluster",
     "overrepresented_phrases",
     "refine_with_labels",
     "score_texts",
@@ -70,6 +73,7 @@ __all__ = [
 
 
 PARALLEL_MIN_ROWS = 5_000  # below this, starting worker processes costs more than it saves
+PROGRESS_CHUNK = 5_000  # rows per progress report when compute_signals is given `progress`
 
 
 def _pool(workers: int):
@@ -89,12 +93,13 @@ def _signals_chunk(texts: Sequence[str], instructions: Sequence[str] | None) -> 
 
 
 def compute_signals(texts: Sequence[str], *, instructions: Sequence[str] | None = None,
-                    n_jobs: int = 1) -> pd.DataFrame:
+                    n_jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """All per-row signals (SIGNAL_COLUMNS then MARKER_COLUMNS), one row per text, index 0..n-1.
 
     `instructions`, when given (one per text, may be ""), adds the response/instruction length ratio.
     `n_jobs` > 1 (or -1 for every core) splits inputs of 5,000+ rows over worker processes; the work is
-    pure Python, so threads would not help.
+    pure Python, so threads would not help. `progress(done, total)`, when given, is called after each
+    chunk of PROGRESS_CHUNK rows (inputs are then processed chunk by chunk, in order).
     """
     texts = list(texts)
     if instructions is not None:
@@ -103,14 +108,24 @@ def compute_signals(texts: Sequence[str], *, instructions: Sequence[str] | None 
             raise MixmapError(f"got {len(instructions)} instructions for {len(texts)} texts; "
                               "pass one per row")
     workers = (os.cpu_count() or 1) if n_jobs == -1 else max(1, n_jobs)
-    if workers == 1 or len(texts) < PARALLEL_MIN_ROWS:
-        return _signals_chunk(texts, instructions)
-    bounds = np.linspace(0, len(texts), workers + 1).astype(int)
-    with _pool(workers) as pool:
-        spans = list(pairwise(bounds.tolist()))
-        parts = pool.map(_signals_chunk, [texts[a:b] for a, b in spans],
-                         [None if instructions is None else instructions[a:b] for a, b in spans])
-        return pd.concat(list(parts), ignore_index=True)
+    parallel = workers > 1 and len(texts) >= PARALLEL_MIN_ROWS
+    if progress is None:
+        if not parallel:
+            return _signals_chunk(texts, instructions)
+        bounds = np.linspace(0, len(texts), workers + 1).astype(int).tolist()
+    else:
+        bounds = [*range(0, len(texts), PROGRESS_CHUNK), len(texts)] if texts else [0, 0]
+    spans = list(pairwise(bounds))
+    chunks = [texts[a:b] for a, b in spans]
+    prompts = [None if instructions is None else instructions[a:b] for a, b in spans]
+    parts = []
+    with (_pool(workers) if parallel else contextlib.nullcontext()) as pool:
+        results = pool.map(_signals_chunk, chunks, prompts) if parallel else map(_signals_chunk, chunks, prompts)
+        for (_, end), part in zip(spans, results):
+            parts.append(part)
+            if progress:
+                progress(end, len(texts))
+    return pd.concat(parts, ignore_index=True)
 
 
 def score_texts(texts: Sequence[str], *, instructions: Sequence[str] | None = None,
@@ -174,15 +189,83 @@ def overrepresented_phrases(texts_in: Sequence[str], texts_rest: Sequence[str], 
         grams = _grams(tokenize(text or ""), ns)
         total_rest += len(grams)
         count_rest.update(g for g in grams if g in candidates)
-    total_in = sum(count_in.values())
+    return _rank_phrases(candidates, count_in, sum(count_in.values()), count_rest, total_rest,
+                         smoothing=smoothing, top_k=top_k)
+
+
+def _rank_phrases(candidates, count_in: Counter, total_in: int, count_rest, total_rest: int, *,
+                  smoothing: float, top_k: int) -> list[dict]:
+    """The slop-forensics ratio for each candidate n-gram, best first (see overrepresented_phrases)."""
     rows = []
     for gram in candidates:
         share_in = (count_in[gram] + smoothing) / (total_in + smoothing)
         ratio = share_in / ((count_rest[gram] + smoothing) / (total_rest + smoothing))
         rows.append({"phrase": " ".join(gram), "ratio": round(ratio, 3), "count_in": count_in[gram],
-                     "count_rest": count_rest[gram]})
+                     "count_rest": int(count_rest[gram])})
     rows.sort(key=lambda r: (-r["ratio"], -r["count_in"], r["phrase"]))
     return rows[:top_k]
+
+
+def overrepresented_by_cluster(texts: Sequence[str], cluster_ids: Sequence[int], *,
+                               clusters: Sequence[int] | None = None, n: Sequence[int] = (2, 3),
+                               top_k: int = 10, min_count: int = 3, min_docs: int = 2, smoothing: float = 1.0,
+                               max_in: int = 2_000, max_rest: int = 20_000,
+                               seed: int = 0) -> dict[int, list[dict]]:
+    """overrepresented_phrases of each cluster against the rest of the dataset, in one pass over the rest.
+
+    Calling overrepresented_phrases per cluster would tokenize the rest once per cluster; here a seeded
+    sample of up to `max_rest` rows of the whole dataset is counted once, per cluster, and each cluster's
+    "rest" is that sample minus its own rows. Each cluster's own side is a seeded sample of up to `max_in`
+    of its rows. With no sampling (small data) the result equals overrepresented_phrases(members, others).
+    `clusters` limits the work to those cluster ids (default: every id present).
+    """
+    ns = tuple(sorted({int(k) for k in n}))
+    if not ns or min(ns) < 1:
+        raise MixmapError(f"n-gram sizes must be positive integers, got {n!r}")
+    ids = np.asarray(cluster_ids)
+    if len(ids) != len(texts):
+        raise MixmapError(f"cluster_ids ({len(ids)}) and texts ({len(texts)}) must have one entry per row")
+    rng = np.random.default_rng(seed)
+    wanted = sorted({int(c) for c in ids.tolist()}) if clusters is None else [int(c) for c in clusters]
+    # 1. Each cluster's own n-grams (a sample of its rows); only the candidates' counts are kept.
+    sides: dict[int, tuple[Counter, int]] = {}
+    for cluster in wanted:
+        members = np.flatnonzero(ids == cluster)
+        if len(members) > max_in:
+            members = np.sort(rng.choice(members, max_in, replace=False))
+        count_in: Counter[tuple[str, ...]] = Counter()
+        docs_in: Counter[tuple[str, ...]] = Counter()
+        for i in members.tolist():
+            grams = _grams(tokenize(texts[i] or ""), ns)
+            count_in.update(grams)
+            docs_in.update(set(grams))
+        kept = Counter({g: c for g, c in count_in.items()
+                        if c >= min_count and docs_in[g] >= min_docs and not _STOP_WORDS.issuperset(g)})
+        sides[cluster] = (kept, sum(count_in.values()))
+    # 2. One pass over a sample of the whole dataset, counting only candidate n-grams (memory stays flat).
+    union = set().union(*(kept for kept, _ in sides.values())) if sides else set()
+    pool = np.arange(len(ids))
+    if len(pool) > max_rest:
+        pool = np.sort(rng.choice(len(ids), max_rest, replace=False))
+    total: Counter[tuple[str, ...]] = Counter()
+    by_cluster: dict[int, Counter] = {}
+    grams_of_cluster: Counter[int] = Counter()
+    for i in pool.tolist():
+        grams = _grams(tokenize(texts[i] or ""), ns)
+        grams_of_cluster[int(ids[i])] += len(grams)
+        hits = [g for g in grams if g in union]
+        if hits:
+            total.update(hits)
+            by_cluster.setdefault(int(ids[i]), Counter()).update(hits)
+    total_grams = sum(grams_of_cluster.values())
+    # 3. Each cluster against the sample minus its own rows.
+    out: dict[int, list[dict]] = {}
+    for cluster, (kept, total_in) in sides.items():
+        own = by_cluster.get(cluster, Counter())
+        rest = Counter({g: total[g] - own[g] for g in kept})
+        out[cluster] = _rank_phrases(kept, kept, total_in, rest, total_grams - grams_of_cluster[cluster],
+                                     smoothing=smoothing, top_k=top_k)
+    return out
 
 
 def _why(texts: Sequence[str], top: int, *, min_weight: float = 0.5) -> list[str]:

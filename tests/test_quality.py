@@ -226,3 +226,36 @@ def test_parallel_signals_equal_serial(monkeypatch):
     serial = compute_signals(texts)
     parallel = compute_signals(texts, n_jobs=2)
     pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_overrepresented_by_cluster_equals_the_one_cluster_version():
+    rng = random.Random(4)
+    words = ["river", "stone", "bread", "window", "garden", "music", "letter", "paper", "chair", "table"]
+    texts, ids = [], []
+    for cluster in (0, 1, 2, -1):
+        for _ in range(25):
+            planted = " synergistic paradigm shift " if cluster == 1 else " "
+            texts.append(" ".join(rng.choice(words) for _ in range(15)) + planted +
+                         " ".join(rng.choice(words) for _ in range(10)))
+            ids.append(cluster)
+    found = quality.overrepresented_by_cluster(texts, ids, top_k=6)
+    assert set(found) == {0, 1, 2, -1}
+    for cluster in found:
+        inside = [t for t, c in zip(texts, ids) if c == cluster]
+        rest = [t for t, c in zip(texts, ids) if c != cluster]
+        assert found[cluster] == overrepresented_phrases(inside, rest, top_k=6)
+    assert found[1][0]["count_in"] == 25 and found[1][0]["count_rest"] == 0
+    assert set(quality.overrepresented_by_cluster(texts, ids, clusters=[1])) == {1}
+    sampled = quality.overrepresented_by_cluster(texts, ids, clusters=[1], max_in=10, max_rest=30)
+    assert "paradigm" in sampled[1][0]["phrase"]
+    with pytest.raises(MixmapError):
+        quality.overrepresented_by_cluster(texts, ids[:-1])
+
+
+def test_compute_signals_reports_progress_per_chunk(monkeypatch):
+    monkeypatch.setattr(quality, "PROGRESS_CHUNK", 7)
+    texts = [HUMAN[i % 6] for i in range(20)]
+    calls = []
+    with_progress = compute_signals(texts, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(7, 20), (14, 20), (20, 20)]
+    pd.testing.assert_frame_equal(with_progress, compute_signals(texts))
