@@ -1,4 +1,4 @@
-"""`mixmap mark`: include / exclude / tag rows by id or by a column condition."""
+"""`mixmap mark`: include / exclude / tag rows by id, a column condition or a saved slice."""
 from __future__ import annotations
 
 import click
@@ -12,7 +12,9 @@ from core.errors import MixmapError
 @click.option("--ids", help="Comma-separated row ids.")
 @click.option("--ids-file", type=click.File("r"), help="File with one row id per line.")
 @click.option("--where", "where", nargs=3, multiple=True, metavar="COLUMN OP VALUE",
-              help="Row condition on id/source/text, e.g. --where source = web (repeat to AND).")
+              help="Condition on a row, cluster, signal, mark or metadata column, e.g. --where source = web "
+                   "or --where cluster in 3,7 (repeat to AND).")
+@click.option("--slice", "slice_name", help="Rows of a saved slice (mixmap slice save).")
 @click.option("--include", "mark", flag_value="include")
 @click.option("--exclude", "mark", flag_value="exclude")
 @click.option("--clear", "mark", flag_value="")
@@ -20,9 +22,9 @@ from core.errors import MixmapError
 @click.option("--message", "-m", default="", help="Message recorded with this marking action.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def mark(ctx, name, ids, ids_file, where, mark, tags, message, as_json):
+def mark(ctx, name, ids, ids_file, where, slice_name, mark, tags, message, as_json):
     """Mark rows of NAME include / exclude, or tag them. One logged, undoable action."""
-    from core.filters import Condition, all_of
+    from core.slices import slice_ids
 
     dataset = workspace_of(ctx).dataset(name)
     chosen: list[str] = []
@@ -30,15 +32,16 @@ def mark(ctx, name, ids, ids_file, where, mark, tags, message, as_json):
         chosen += [i.strip() for i in ids.split(",") if i.strip()]
     if ids_file:
         chosen += [line.strip() for line in ids_file if line.strip()]
-    if where:
-        value_of = lambda v: int(v) if v.lstrip("-").isdigit() else v  # noqa: E731
-        sql = all_of(*[Condition(c, op, value_of(v)).to_sql(["id", "source", "text", "row_index"])
-                       for c, op, v in where])
-        chosen += dataset.read_rows(["id"], where=sql).column("id").to_pylist()
+    if where:  # resolved as a slice: core.filters quotes what reaches LanceDB
+        from cli.mixes import where_condition
+
+        chosen += slice_ids(dataset, {"and": [{"where": where_condition(c, op, v)} for c, op, v in where]})
+    if slice_name:
+        chosen += slice_ids(dataset, {"slice": slice_name})
     if mark is None and not tags:
         raise MixmapError("say what to do: --include, --exclude, --clear and/or --tag T")
-    if not (ids or ids_file or where):
-        raise MixmapError("say which rows: --ids, --ids-file or --where")
+    if not (ids or ids_file or where or slice_name):
+        raise MixmapError("say which rows: --ids, --ids-file, --where or --slice")
     known = set(dataset.read_rows(["id"], ids=chosen).column("id").to_pylist())
     unknown = [i for i in chosen if i not in known]
     if unknown:

@@ -86,7 +86,8 @@ def export_rows(
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dataset": dataset.name,
         "output": {"path": str(out), "format": fmt, "sha256": _sha256(out)},
-        "sources": [{k: s.get(k) for k in ("source", "path", "sha256", "rows", "spec")} for s in meta.get("sources", [])],
+        "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec") if k in s}
+                    for s in meta.get("sources", [])],
         "model": meta.get("model"),
         "parameters": {k: meta.get(k) for k in ("project", "cluster") if meta.get(k)},
         "selection": {"marked": marked if ids is None else "ids"},

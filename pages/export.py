@@ -1,11 +1,16 @@
-"""Export page: write the marked subset (or all but excluded) with a manifest beside it."""
+"""Export page: write the marked subset or a saved mix (JSONL / Parquet / CSV / HF folder) with a manifest."""
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import streamlit as st
 
 from core.export import FORMATS, export_rows, manifest_path
+from core.mixes import export_mix, list_mixes
 from ui.state import dataset_picker, guard, workspace
+
+FORMAT_NAMES = {"jsonl": "JSONL", "parquet": "Parquet", "csv": "CSV", "hf": "Hugging Face datasets folder (save_to_disk)"}
 
 st.title("Export")
 name = dataset_picker()
@@ -17,36 +22,71 @@ marks = dataset.read_marks()
 included = sum(1 for m in marks.column("mark").to_pylist() if m == "include")
 excluded = sum(1 for m in marks.column("mark").to_pylist() if m == "exclude")
 total = dataset.count()
-st.caption(f"{total:,} rows · {included:,} marked include · {excluded:,} marked exclude")
+st.caption(f"{total:,} rows · {included:,} marked include · {excluded:,} marked exclude · marks version "
+           f"{dataset.marks_version()}")
 
-choices = {
-    "exclude": f"All but excluded rows ({total - excluded:,})",
-    "include": f"Only rows marked include ({included:,})",
-    "any": f"Every row ({total:,})",
-}
-marked = st.radio("Rows", list(choices), format_func=choices.get, key="export.marked")
-fmt = st.selectbox("Format", FORMATS, key="export.format")
-default_out = workspace().root / "exports" / f"{name}.{fmt}"
-out = Path(st.text_input("Write to", value=str(default_out), key=f"export.out.{fmt}")).expanduser()
+mixes = list_mixes(dataset)
+what = st.radio("Export", ["rows by their marks", "a saved mix"], horizontal=True, key="export.what",
+                disabled=not mixes, help=None if mixes else "save a mix on the Mixes page first")
+mix = None
+if what == "a saved mix":
+    mix = st.selectbox("Mix", mixes, key="export.mix")
+    st.caption("The manifest records the recipe, slice definitions, seeds, the marks used, the tokenizer and "
+               "per-component counts, so `mixmap export --manifest FILE` rebuilds the same bytes.")
+else:
+    choices = {
+        "exclude": f"All but excluded rows ({total - excluded:,})",
+        "include": f"Only rows marked include ({included:,})",
+        "any": f"Every row ({total:,})",
+    }
+    marked = st.radio("Rows", list(choices), format_func=choices.get, key="export.marked")
+fmt = st.selectbox("Format", FORMATS, key="export.format", format_func=FORMAT_NAMES.get)
+stem = f"{name}-{mix}" if mix else name
+default_out = workspace().root / "exports" / (f"{stem}_hf" if fmt == "hf" else f"{stem}.{fmt}")
+out = Path(st.text_input("Write to" + (" (a folder)" if fmt == "hf" else ""), value=str(default_out),
+                         key=f"export.out.{fmt}.{stem}" if mix else f"export.out.{fmt}")).expanduser()
 with_signals = st.checkbox("Include quality signal columns", key="export.signals",
                            disabled=not dataset.has_frame("signals"))
 
 if st.button("Export", type="primary", key="export.go"):
     frames = ("clusters", "signals") if with_signals else ("clusters",)
-    manifest = guard(export_rows, dataset, out, fmt=fmt, marked=marked, extra_frames=frames)
+    if mix:
+        manifest = guard(export_mix, dataset, mix, out, fmt=fmt, extra_frames=frames)
+    else:
+        manifest = guard(export_rows, dataset, out, fmt=fmt, marked=marked, extra_frames=frames)
     if manifest is not None:
         st.session_state["export.last"] = str(out)
         st.success(f"Wrote {manifest['counts']['rows_exported']:,} rows to {out}")
 
 last = st.session_state.get("export.last")
-if last and Path(last).is_file():
+if last and Path(last).exists() and manifest_path(Path(last)).is_file():
     path = Path(last)
     manifest = json.loads(manifest_path(path).read_text(encoding="utf-8"))
-    shown = {k: v for k, v in manifest.items() if k != "ids"}
+    shown = {k: v for k, v in manifest.items() if k not in ("ids", "marks")}
     shown["ids"] = f"{len(manifest['ids']):,} ids (in the file)"
+    if manifest.get("marks"):
+        shown["marks"] = {k: len(v) for k, v in manifest["marks"].items()}
     st.subheader("Manifest")
-    st.json(shown, expanded=False)
+    st.json(shown, expanded=1)
+    st.code(f"mixmap export --manifest {manifest_path(path)}", language="bash")
     left, right = st.columns(2)
-    left.download_button("Download data", path.read_bytes(), file_name=path.name, key="export.download")
+    if path.is_dir():
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = shutil.make_archive(str(Path(tmp) / path.name), "zip", path)
+            left.download_button("Download data (zip)", Path(archive).read_bytes(), file_name=f"{path.name}.zip",
+                                 key="export.download")
+    else:
+        left.download_button("Download data", path.read_bytes(), file_name=path.name, key="export.download")
     right.download_button("Download manifest", manifest_path(path).read_bytes(),
                           file_name=manifest_path(path).name, key="export.download_manifest")
+
+with st.expander("Replay a manifest"):
+    typed = st.text_input("Manifest file", key="export.replay_path", placeholder="/path/to/mix.jsonl.manifest.json")
+    if st.button("Replay", key="export.replay", disabled=not typed.strip()):
+        from core.replay import replay_manifest
+
+        result = guard(replay_manifest, workspace(), Path(typed).expanduser())
+        if result is not None:
+            (st.success if result["identical"] else st.error)(
+                f"{'Byte-identical' if result['identical'] else 'Different'}: {result['rows']:,} rows to "
+                f"{result['output']} (sha256 {result['sha256'][:16]}…)")
