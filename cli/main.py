@@ -265,7 +265,8 @@ def app(ctx, port, host):
     if ctx.obj["workspace"]:
         env["MIXMAP_WORKSPACE"] = str(Path(ctx.obj["workspace"]).resolve())
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
-           "--server.address", host, "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+           "--server.address", host, "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+           "--server.fileWatcherType", "none"]
     raise SystemExit(subprocess.call(cmd, env=env))
 
 
