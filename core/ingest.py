@@ -1,29 +1,32 @@
 """Read a user's file into mixmap rows: id, source, text, row_index, meta.
 
 Formats: JSONL, JSON arrays, CSV/TSV, Parquet, a Hugging Face `save_to_disk` folder, and `.gz` of the
-text formats. The text of a row comes from a `TextSpec`: one column, a template over columns, or a chat
-list flattened with role labels. Bad rows are reported with file and line; `on_error` decides whether
-they are skipped or abort the whole ingest. Nothing is written here: `ingest_file` returns an Arrow table
-that `Dataset.add_rows` stores in one commit, so a failed read leaves the store as it was.
+text formats (read into numbered records by core.records). The text of a row comes from a `TextSpec`: one
+column, a template over columns, or a chat list flattened with role labels. Bad rows are reported with file
+and line; `on_error` decides whether they are skipped or abort the whole ingest. Nothing is written here:
+`ingest_file` returns an Arrow table that `Dataset.add_rows` stores in one commit, so a failed read leaves the
+store as it was.
 """
 from __future__ import annotations
 
-import csv
-import gzip
 import hashlib
-import io
 import json
 import math
 import re
 import string
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from core.errors import IngestError
+from core.records import BadRow, file_sha256, iter_records, no_rows_error, preview_records, type_phrase
+
+__all__ = ["BadRow", "TextSpec", "file_sha256", "guess_spec", "ingest_file", "ingest_into", "iter_records",
+           "preview_records", "row_text"]
 
 TEXT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 CHAT_COLUMNS = ("messages", "conversations", "conversation", "dialogue")
@@ -32,16 +35,6 @@ DEFAULT_TEMPLATE_PARTS = ("instruction", "input", "output")
 # A row's text above this many characters is refused: embedders read at most a few hundred tokens, but a
 # tokenizer still scans the whole string (a 50 MB row takes minutes and GBs). Split such documents first.
 MAX_TEXT_CHARS = 1_000_000
-
-
-@dataclass(frozen=True)
-class BadRow:
-    file: str
-    line: int  # 1-based line in the file (JSONL/CSV), or 1-based item number (JSON array, Parquet)
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -73,166 +66,6 @@ class IngestResult:
     bad_rows: list[BadRow] = field(default_factory=list)
     source_info: dict = field(default_factory=dict)
     spec: TextSpec | None = None
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(child.relative_to(path).as_posix().encode())
-            with child.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
-        return digest.hexdigest()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-# ---- reading records ---------------------------------------------------------------------------------------
-def _open_binary(path: Path):
-    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
-
-
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = _open_binary(path)
-    head = raw.peek(8192)[:8192] if hasattr(raw, "peek") else b""
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return io.TextIOWrapper(raw, encoding="utf-16", newline="")
-    if b"\x00" in head:
-        raw.close()
-        raise IngestError(
-            f"{path.name}: looks like a binary file, not text (it holds NUL bytes); "
-            "give a JSONL, JSON, CSV/TSV or Parquet file, or UTF-16 text with a byte-order mark"
-        )
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-
-
-def _first_bad_utf8(path: Path) -> tuple[int, int] | None:
-    """(line, byte column), both 1-based, of the first byte sequence that is not UTF-8; None if all is."""
-    with _open_binary(path) as fh:
-        for line_no, line in enumerate(fh, start=1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return line_no, exc.start + 1
-    return None
-
-
-def _kind(value: object) -> str:
-    name = type(value).__name__
-    return ("an " if name[0] in "aeiou" else "a ") + name
-
-
-def _format_of(path: Path) -> str:
-    if path.is_dir():
-        if (path / "dataset_info.json").exists() or (path / "state.json").exists():
-            return "hf"
-        raise IngestError(f"{path}: a folder is only accepted when it is a Hugging Face save_to_disk folder")
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    for fmt in ("jsonl", "ndjson", "json", "csv", "tsv", "parquet"):
-        if name.endswith("." + fmt):
-            return "jsonl" if fmt == "ndjson" else fmt
-    raise IngestError(f"{path}: unknown file type; use .jsonl, .json, .csv, .tsv, .parquet (optionally .gz) or a HF folder")
-
-
-def iter_records(path: Path, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
-    """(line or item number, record) pairs. Unparseable lines go to `bad` instead."""
-    fmt = _format_of(path)
-    try:
-        if fmt == "jsonl":
-            with _open_text(path) as fh:
-                for line_no, line in enumerate(fh, start=1):
-                    if not line.strip():
-                        continue
-                    record = _parse_line(path.name, line_no, line, bad)
-                    if record is not _BAD:
-                        yield line_no, record
-        elif fmt == "json":
-            with _open_text(path) as fh:
-                text = fh.read()
-            if not text.strip():
-                return
-            try:
-                data = json.loads(text)
-            except RecursionError:
-                raise IngestError(f"{path.name}: the JSON is nested too deeply to read") from None
-            except json.JSONDecodeError as exc:
-                if "\n{" in text.strip()[:200000]:
-                    # A JSONL file named .json: read it line by line instead.
-                    yield from _jsonl_lines(path.name, text, bad)
-                    return
-                raise IngestError(f"{path.name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-            if isinstance(data, dict):
-                data = next((v for v in data.values() if isinstance(v, list)), [data])
-            if not isinstance(data, list):
-                raise IngestError(f"{path.name}: expected a JSON array of objects")
-            yield from enumerate(data, start=1)
-        elif fmt in ("csv", "tsv"):
-            csv.field_size_limit(1 << 30)
-            with _open_text(path) as fh:
-                reader = csv.DictReader(fh, delimiter="\t" if fmt == "tsv" else ",")
-                for record in reader:
-                    yield reader.line_num, record
-        elif fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            pf = pq.ParquetFile(path)
-            item = 0
-            for batch in pf.iter_batches(batch_size=8192):
-                for record in batch.to_pylist():
-                    item += 1
-                    yield item, record
-        elif fmt == "hf":
-            try:
-                from datasets import load_from_disk
-            except ImportError:
-                raise IngestError("reading a Hugging Face folder needs `pip install datasets`") from None
-            ds = load_from_disk(str(path))
-            if hasattr(ds, "keys"):  # a DatasetDict: take every split, in order
-                for split in ds.keys():
-                    for i, record in enumerate(ds[split], start=1):
-                        yield i, {**record, "split": split}
-            else:
-                yield from enumerate(ds, start=1)
-    except UnicodeDecodeError as exc:
-        where = _first_bad_utf8(path) if exc.encoding.replace("-", "").lower().startswith("utf8") else None
-        at = f":{where[0]}: byte {where[1]} of the line" if where else f": byte {exc.start}"
-        raise IngestError(
-            f"{path.name}{at} is not UTF-8 text; re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
-        ) from None
-    except (gzip.BadGzipFile, EOFError) as exc:
-        raise IngestError(f"{path.name}: the gzip file is damaged ({exc})") from None
-    except IngestError:
-        raise
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        raise IngestError(f"{path.name}: cannot be read as {fmt} ({str(exc).splitlines()[0]})") from None
-
-
-_BAD = object()
-
-
-def _parse_line(name: str, line_no: int, line: str, bad: list[BadRow]) -> object:
-    """One JSONL line's value, or _BAD (and a BadRow saying where the line stops being JSON)."""
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        cut = "" if line.endswith(("\n", "\r")) else " (the file ends mid-line: it looks truncated)"
-        bad.append(BadRow(name, line_no, f"not valid JSON at column {exc.colno}: {exc.msg}{cut}"))
-    except RecursionError:
-        bad.append(BadRow(name, line_no, "not readable: the JSON is nested too deeply"))
-    return _BAD
-
-
-def _jsonl_lines(name: str, text: str, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            record = _parse_line(name, line_no, line, bad)
-            if record is not _BAD:
-                yield line_no, record
 
 
 # ---- text specs ----------------------------------------------------------------------------------------
@@ -287,7 +120,7 @@ def _render_template(template: str, record: dict) -> str:
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 value = ""
             if not isinstance(value, str | int | float):
-                raise ValueError(f"column {f!r} holds {_kind(value)}, not text")
+                raise ValueError(f"column {f!r} holds {type_phrase(value)}, not text")
             values[f] = str(value)
         if fields and not any(values[f].strip() for f in fields):
             continue  # an empty optional part, e.g. Alpaca's blank input
@@ -310,7 +143,7 @@ def row_text(record: dict, spec: TextSpec) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise ValueError(f"column {spec.column!r} is empty (null)")
     if not isinstance(value, str):
-        raise ValueError(f"column {spec.column!r} holds {_kind(value)}, not text")
+        raise ValueError(f"column {spec.column!r} holds {type_phrase(value)}, not text")
     return value
 
 
@@ -385,7 +218,7 @@ def ingest_file(
         if on_error == "abort" and bad:
             raise IngestError(f"{bad[0]} (use --on-error skip to skip bad rows)")
         if not isinstance(record, dict):
-            bad.append(BadRow(path.name, line_no, f"a row is {_kind(record)}, not an object"))
+            bad.append(BadRow(path.name, line_no, f"a row is {type_phrase(record)}, not an object"))
             if on_error == "abort":
                 raise IngestError(f"{bad[-1]} (use --on-error skip to skip bad rows)")
             continue
@@ -403,9 +236,10 @@ def ingest_file(
             bad.append(BadRow(path.name, line_no, str(exc)))
             if on_error == "abort":
                 hint = "use --on-error skip to skip bad rows"
-                if str(exc).startswith("missing column"):
+                if str(exc).startswith("missing column") or (not texts and " holds " in str(exc)):
+                    # The first row already fails on its column: the mapping is the likelier mistake.
                     hint = (f"columns in this row: {', '.join(map(str, record))[:300]}; choose the text with "
-                            "--text-column, --template or --chat-column")
+                            "--text-column, --template or --chat-column, or " + hint)
                 raise IngestError(f"{bad[-1]} ({hint})") from None
             continue
         if not text.strip():
@@ -436,8 +270,7 @@ def ingest_file(
         raise IngestError(f"{bad[0]} (use --on-error skip to skip bad rows)")
     if not texts:
         if not records and not bad:
-            under = " under its header line" if _format_of(path) in ("csv", "tsv") else ""
-            raise IngestError(f"{path.name}: holds no rows{under}; nothing to ingest")
+            raise no_rows_error(path)
         hint = ""
         if columns:
             hint = (f" (columns in the file: {', '.join(columns[:20])}); choose the text with --text-column, "
@@ -467,9 +300,28 @@ def ingest_file(
     return IngestResult(rows=rows, bad_rows=bad[:max_bad_rows_reported], source_info=info, spec=spec)
 
 
+@contextmanager
+def _ingest_lock(dataset) -> Iterator[None]:
+    """One ingest at a time per dataset, across processes (fcntl; no-op without it): add_rows checks which ids
+    are stored, then appends, so two ingests of the same file at once would otherwise both add its rows."""
+    dataset.dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(dataset.dir / ".ingest.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def ingest_into(dataset, path: str | Path, **options) -> IngestResult:
     """Read `path` and add its rows to `dataset` in one commit (rows already stored are skipped)."""
     result = ingest_file(path, **options)
-    added = dataset.add_rows(result.rows, source_info=result.source_info)
+    with _ingest_lock(dataset):
+        added = dataset.add_rows(result.rows, source_info=result.source_info)
     result.source_info["added"] = added
     return result

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import MixmapError
-from core.ingest import BadRow, TextSpec, guess_spec, ingest_into, iter_records
+from core.ingest import TextSpec, guess_spec, ingest_into, preview_records
 from ui.state import guard, jobs, show_jobs, start_build, workspace
+from ui.uploads import upload_path
 
 st.title("Data")
 ws = workspace()
@@ -35,8 +36,7 @@ if how == "an upload":
     upload = st.file_uploader("JSONL, JSON, CSV, TSV, Parquet (optionally .gz)", key="data.upload")
     if upload is not None:
         # Only the base name, cleaned, is used: an upload can never write outside the workspace's uploads/.
-        safe = re.sub(r"[^A-Za-z0-9_.\-]+", "_", Path(upload.name).name).lstrip(".") or "upload"
-        path = ws.root / "uploads" / safe
+        path = upload_path(ws.root, upload.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(upload.getvalue())
 else:
@@ -50,23 +50,22 @@ if not path.exists():
     st.error(f"{path}: no such file or folder")
     st.stop()
 
-bad: list[BadRow] = []
 try:
-    preview = []
-    for _, record in iter_records(path, bad):
-        if isinstance(record, dict):
-            preview.append(record)
-        if len(preview) >= 5:
-            break
+    preview = preview_records(path, limit=5)
 except MixmapError as exc:
     st.error(str(exc))
     st.stop()
-if not preview:
-    st.error(f"{path.name}: no rows could be read" + (f" (first problem: {bad[0]})" if bad else ""))
-    st.stop()
 columns = list(preview[0].keys())
 st.caption(f"Preview of {path.name}")
-st.dataframe(pd.DataFrame(preview).astype(str), hide_index=True, width="stretch", key="data.preview")
+
+
+def _cell(value) -> str:
+    # Cut short (a 50 MB line must not be shipped to the browser) and made encodable (lone surrogates).
+    return str(value)[:500].encode("utf-8", "replace").decode("utf-8")
+
+
+st.dataframe(pd.DataFrame([{_cell(k): _cell(v) for k, v in record.items()} for record in preview]),
+             hide_index=True, width="stretch", key="data.preview")
 
 try:
     guessed = guess_spec(columns)
