@@ -54,6 +54,7 @@ def main() -> None:
         for point in ("write_frame:layout", "update_meta:project", "write_frame:clusters",
                       "write_frame:cluster_info", "update_meta:cluster"):
             runs[f"build@{point}"] = lambda point=point: harness.build_crash_at(point)
+        runs["export@manifest"] = lambda: harness.export_crash_at_manifest(export_state)
         for stage in (*STAGES, *[k for k in runs if "@" in k]):
             count = args.build_trials if stage == "build" and args.build_trials is not None else args.per_stage
             count = 1 if "@" in stage else count

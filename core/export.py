@@ -78,7 +78,9 @@ def export_rows(
             frame = frame.merge(joined.to_pandas(), on="id", how="left")
     records = _records(frame)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out, records, fmt)
+    # The old manifest goes just before the new file takes its place: a crash in between leaves an export with
+    # no manifest (rerun the export), never a manifest that describes another file.
+    _write_atomic(out, records, fmt, stale=manifest_path(out))
     by_source = frame["source"].value_counts().sort_index().to_dict() if len(frame) else {}
     meta = dataset.meta
     manifest = {
@@ -123,9 +125,10 @@ def _records(frame) -> list[dict]:
     return records
 
 
-def _write_atomic(out: Path, records: list[dict], fmt: str) -> None:
+def _write_atomic(out: Path, records: list[dict], fmt: str, *, stale: Path | None = None) -> None:
+    """Write to a temporary file beside `out`, then rename it into place; `stale` is removed just before."""
     if fmt == "hf":
-        _write_hf(out, records)
+        _write_hf(out, records, stale=stale)
         return
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     os.close(fd)
@@ -144,13 +147,15 @@ def _write_atomic(out: Path, records: list[dict], fmt: str) -> None:
                 import pyarrow.csv as pacsv
 
                 pacsv.write_csv(table, tmp)
+        if stale is not None:
+            stale.unlink(missing_ok=True)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _write_hf(out: Path, records: list[dict]) -> None:
+def _write_hf(out: Path, records: list[dict], *, stale: Path | None = None) -> None:
     """save_to_disk into a temporary folder, then swap it into place (the old folder is removed last)."""
     try:
         import datasets
@@ -168,6 +173,8 @@ def _write_hf(out: Path, records: list[dict]) -> None:
             if not out.is_dir() or not (out / "dataset_info.json").is_file():
                 raise MixmapError(f"{out} exists and is not a Hugging Face dataset folder; choose another path")
             os.replace(out, tmp / "old")
+        if stale is not None:
+            stale.unlink(missing_ok=True)
         try:
             os.replace(tmp / "data", out)
         except BaseException:

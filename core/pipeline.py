@@ -40,10 +40,11 @@ def build_dataset(
     start = time.perf_counter()
     projected = project_dataset(dataset, reducer=reducer, progress=report("project"))
     seconds["project"] = round(time.perf_counter() - start, 2)
-    # 3. cluster when the map changed or the clusters are missing
+    # 3. cluster when the map changed or the clusters are missing; cluster_info is written after clusters, so
+    # a build killed between the two writes lacks it and is clustered again
     clustered = None
     start = time.perf_counter()
-    if recluster or projected["placed"] or not dataset.has_frame("clusters"):
+    if recluster or projected["placed"] or not (dataset.has_frame("clusters") and dataset.has_frame("cluster_info")):
         clustered = cluster_dataset(dataset, clusterer=clusterer, progress=report("cluster"))
     elif progress:
         progress("cluster", 1, 1)

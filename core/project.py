@@ -192,11 +192,13 @@ def project_dataset(
     reducer = reducer or SizedUmap()
     coords = reducer.fit_transform(vectors)
     save_reducer(reducer, reducer_path)
+    params = {"method": "umap", "n_neighbors": 15, "metric": "cosine", "seed": SEED,
+              "strategy": getattr(reducer, "strategy", type(reducer).__name__)}
+    # Parameters first, layout last: the layout is what a rerun checks, so a crash between the two refits and
+    # rewrites both instead of leaving a layout whose parameters were never recorded.
+    dataset.update_meta(project=params)
     dataset.write_frame(
         "layout",
         pa.table({"id": pa.array(ids, pa.string()), "x": coords[:, 0].astype(np.float32), "y": coords[:, 1].astype(np.float32)}),
     )
-    params = {"method": "umap", "n_neighbors": 15, "metric": "cosine", "seed": SEED,
-              "strategy": getattr(reducer, "strategy", type(reducer).__name__)}
-    dataset.update_meta(project=params)
     return {"placed": len(ids), "total": len(ids), "strategy": params["strategy"]}

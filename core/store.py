@@ -346,6 +346,23 @@ class Dataset:
     def has_frame(self, kind: str) -> bool:
         return self.has_table(kind)
 
+    def frame_columns(self, kind: str) -> list[str] | None:
+        """The frame's column names from its schema (no scan), or None if it does not exist."""
+        tbl = self._open(kind)
+        return None if tbl is None else list(tbl.schema.names)
+
+    def count_frame_rows(self, kind: str) -> int:
+        """Row count from the table's metadata (no scan); 0 if absent."""
+        tbl = self._open(kind)
+        return 0 if tbl is None else int(tbl.count_rows())
+
+    def compact_frame(self, kind: str) -> None:
+        """Merge small fragments. Each marking action appends one, and scans slow down with their number; the
+        caller must hold the frame's writer lock (compaction is a commit). Old versions are kept."""
+        tbl = self._open(kind)
+        if tbl is not None:
+            with_retries(lambda: tbl.to_lance().optimize.compact_files())
+
     def version(self, kind: str) -> int:
         """The table's current version (0 if absent): a cheap cache key for derived frames."""
         tbl = self._open(kind)

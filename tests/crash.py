@@ -346,6 +346,30 @@ class CrashHarness:
         state["complete"][fmt] = expected
         return trial
 
+    def export_crash_at_manifest(self, state: dict) -> Trial:
+        """An export killed after its file is renamed into place, before the manifest is written beside it:
+        the manifest there may be missing, but must never describe another file."""
+        trial = Trial("export", sum(t.stage == "export" for t in self.trials) + 1, delay=0.0)
+        self.trials.append(trial)
+        if "ws" not in state:
+            state["ws"] = self.copy(self.ingested(), "export")
+            state["complete"] = {}
+        ws = state["ws"]
+        ds = Workspace(ws).dataset("d")
+        out = ws / "export.jsonl"
+        self.run(self.cli(ws, "export", "d", "--out", str(out), "--json"))  # a previous, complete export
+        ds.apply_marks(self.rng.sample(ds.read_rows(["id"]).column("id").to_pylist(), 300), mark="exclude")
+        self.run_dying("core.export.write_json_atomic", 1, ["--workspace", str(ws), "export", "d", "--out", str(out)],
+                       trial)
+        manifest_file = ws / "export.jsonl.manifest.json"
+        trial.after_kill = {"manifest": manifest_file.exists()}
+        if manifest_file.exists():
+            described = json.loads(manifest_file.read_text())["output"]["sha256"]
+            if described != sha256_of(out):
+                raise self.fail(trial, "the manifest beside the export describes the previous file")
+        self.run(self.cli(ws, "export", "d", "--out", str(out), "--json"))
+        return trial
+
     def leftover_temp_files(self) -> list[str]:
         return sorted(str(p.relative_to(self.folder)) for p in self.folder.rglob(".*.tmp"))
 

@@ -53,14 +53,14 @@ def test_kill_9_during_export(harness):
         harness.export_trial(state)
 
 
-@pytest.mark.xfail(strict=True, reason="core/pipeline.py reclusters only when `clusters` is missing, so a build "
-                   "killed between writing clusters and cluster_info never gets its cluster labels back")
+def test_kill_9_between_the_export_and_its_manifest(harness):
+    harness.export_crash_at_manifest({})
+
+
 def test_kill_9_between_the_cluster_writes(harness):
     harness.build_crash_at("write_frame:cluster_info")
 
 
-@pytest.mark.xfail(strict=True, reason="core/project.py writes the layout before meta.json's `project` entry, and "
-                   "a rerun finds the layout and never writes the parameters, so manifests lack them")
 def test_kill_9_between_the_layout_and_its_parameters(harness):
     harness.build_crash_at("update_meta:project")
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from core.cluster import write_clusters
 from core.embed import embed_dataset
+from core.errors import MixmapError
 from core.export import export_rows, manifest_path
 from core.ingest import ingest_into
 from core.mixes import build_mix, check_recipe, export_mix, list_mixes, load_mix, parse_component, save_mix
@@ -191,10 +192,12 @@ def test_mix_respects_marks_and_recipe_errors(mixds):
         from core.marks import undo
 
         undo(mixds)
-    for bad in ({"name": "x", "components": []}, {"name": "x", "components": [{"weight": 1}]},
-                {"name": "x", "components": [{"rows": 1, "tokens": 2}]},
-                {"name": "x", "components": [{"strategy": "magic"}]}, {"name": "bad name", "components": [{}]}):
-        with pytest.raises(Exception, match=""):
+    for bad, says in (({"name": "x", "components": []}, "at least one component"),
+                      ({"name": "x", "components": [{"weight": 1}]}, "budget"),
+                      ({"name": "x", "components": [{"rows": 1, "tokens": 2}]}, "not rows and tokens"),
+                      ({"name": "x", "components": [{"strategy": "magic"}]}, "strategy must be one of"),
+                      ({"name": "bad name", "components": [{}]}, "is not allowed")):
+        with pytest.raises(MixmapError, match=says):
             check_recipe(bad)
 
 
