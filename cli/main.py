@@ -143,7 +143,7 @@ def embed(ctx, name, model, fast, batch_size, use_ray, address, as_json):
 
     dataset = workspace_of(ctx).dataset(name)
     bars = StageBars(not as_json)
-    progress = lambda d, t: bars("embed", d, t)  # noqa: E731
+    progress = lambda d, t: bars("embed", d, t)
     if use_ray or address:
         try:
             from core.distributed import embed_dataset_ray
@@ -271,7 +271,11 @@ def app(ctx, port, host):
 
 
 # Stage modules register their commands on `main` when imported.
-from cli import dedup, marks, select  # noqa: E402,F401
-from cli import mixes  # noqa: E402,F401
-from cli import quality  # noqa: E402,F401
-from cli import coverage  # noqa: E402,F401
+from cli import (  # noqa: F401
+    coverage,
+    dedup,
+    marks,
+    mixes,
+    quality,
+    select,
+)

@@ -40,9 +40,9 @@ def embed_dataset_ray(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Embed rows without a vector for this model, on Ray. Returns the same counts as embed_dataset."""
-    import ray
     import pyarrow as pa
     import pyarrow.compute as pc
+    import ray
 
     from core.embed import DEFAULT_MODEL, STATIC_MODEL
 

@@ -135,8 +135,7 @@ def _write_atomic(out: Path, records: list[dict], fmt: str, *, stale: Path | Non
     try:
         if fmt == "jsonl":
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                for record in records:
-                    fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+                fh.writelines(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n" for record in records)
         else:
             table = _to_arrow(records)
             if fmt == "parquet":

@@ -34,9 +34,24 @@ import numpy as np
 import pandas as pd
 
 from core.filters import validate_name
-from core.sampling import STRATEGIES, farthest_point_order, random_order, stratified_order, take, weighted_order
-from core.slices import (MixError, SliceContext, check_slice, describe_slice, load_slices, make_context,
-                         referenced_slices, resolve_slice)
+from core.sampling import (
+    STRATEGIES,
+    farthest_point_order,
+    random_order,
+    stratified_order,
+    take,
+    weighted_order,
+)
+from core.slices import (
+    MixError,
+    SliceContext,
+    check_slice,
+    describe_slice,
+    load_slices,
+    make_context,
+    referenced_slices,
+    resolve_slice,
+)
 from core.store import write_json_atomic
 
 MARKED = ("exclude", "include", "any")

@@ -86,8 +86,7 @@ def format_of(path: Path) -> str:
             return "hf"
         raise IngestError(f"{path}: a folder is only accepted when it is a Hugging Face save_to_disk folder")
     name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
+    name = name.removesuffix(".gz")
     for fmt in ("jsonl", "ndjson", "json", "csv", "tsv", "parquet"):
         if name.endswith("." + fmt):
             return "jsonl" if fmt == "ndjson" else fmt

@@ -105,7 +105,7 @@ def _relevance(dataset, ids: list[str], seed: int) -> dict | str:
         _, mine = dataset.read_vectors(ids=_sample(ids, 50_000, seed))
         radius = coverage_radius(base)
         out[ref] = {"coverage": coverage_score(ref_vectors, mine, radius=radius), "radius": radius,
-                    "reference_rows": int(len(ref_vectors))}
+                    "reference_rows": len(ref_vectors)}
     return out or "n/a"
 
 
@@ -118,7 +118,7 @@ def report_card(dataset, ids: list[str] | None = None, *, seed: int = 0) -> dict
     if clusters is not None:
         labels = clusters.to_pandas().set_index("id")["cluster"].reindex(ids).fillna(-1).to_numpy()
         diversity["effective_clusters"] = effective_clusters(labels)
-        diversity["clusters_present"] = int(len(np.unique(labels[labels >= 0])))
+        diversity["clusters_present"] = len(np.unique(labels[labels >= 0]))
         diversity["noise_share"] = float(np.mean(labels < 0)) if len(labels) else float("nan")
     try:
         sample = _sample(ids, VENDI_SAMPLE, seed)
@@ -147,7 +147,7 @@ def _quality(dataset, ids: list[str]) -> dict | str:
     if scores.empty:
         return "n/a"
     hist, _ = np.histogram(scores.clip(0, 1), bins=10, range=(0, 1))
-    return {"scored_rows": int(len(scores)), "mean": float(scores.mean()), "median": float(scores.median()),
+    return {"scored_rows": len(scores), "mean": float(scores.mean()), "median": float(scores.median()),
             "p10": float(scores.quantile(0.1)), "p90": float(scores.quantile(0.9)),
             "share_slop": float((scores >= SLOP_THRESHOLD).mean()), "threshold": SLOP_THRESHOLD,
             "histogram": hist.tolist()}

@@ -82,5 +82,5 @@ def rows_in_shape(dataset, *, box=None, polygon=None, limit: int | None = 20) ->
     rows = dataset.read_rows(["id", "source", "text"], ids=first).to_pylist() if first else []
     order = {row_id: i for i, row_id in enumerate(first)}
     rows.sort(key=lambda r: order[r["id"]])
-    return {"count": int(len(hits)), "ids": ids,
+    return {"count": len(hits), "ids": ids,
             "rows": [{"id": r["id"], "source": r["source"], "snippet": snippet(r["text"])} for r in rows]}

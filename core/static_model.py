@@ -59,7 +59,7 @@ def distill_token_vectors(*, batch_size: int = 1024, progress=None) -> tuple[np.
     stops = _stop_words()
     weights = np.ones(size, dtype=np.float32)
     for token, idx in vocab.items():
-        bare = token[2:] if token.startswith("##") else token
+        bare = token.removeprefix("##")
         if token.startswith("[") and token.endswith("]"):
             weights[idx] = 0.0
         elif bare in stops or not any(ch.isalnum() for ch in bare):
@@ -87,7 +87,7 @@ class StaticEmbedder:
         self._tokenizer.enable_truncation(MAX_TOKENS)
 
     @classmethod
-    def load_or_distill(cls, cache_dir: Path | None = None, *, progress=None) -> "StaticEmbedder":
+    def load_or_distill(cls, cache_dir: Path | None = None, *, progress=None) -> StaticEmbedder:
         cache_dir = Path(cache_dir or Path.home() / ".cache" / "mixmap")
         path = cache_dir / f"{STATIC_MODEL}-v{FORMAT_VERSION}.npz"
         if path.is_file():

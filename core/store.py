@@ -115,7 +115,7 @@ class Workspace:
     def exists(self, name: str) -> bool:
         return (self.root / "datasets" / validate_name(name) / "meta.json").is_file()
 
-    def dataset(self, name: str, *, create: bool = False) -> "Dataset":
+    def dataset(self, name: str, *, create: bool = False) -> Dataset:
         validate_name(name)
         if not create and not self.exists(name):
             known = ", ".join(self.list_datasets()) or "none yet"

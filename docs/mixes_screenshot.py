@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app  # noqa: E402
+from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app
 
 DOCS = Path(__file__).resolve().parent
 

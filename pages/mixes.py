@@ -11,8 +11,16 @@ from core.report import compare_cards
 from core.sampling import ALLOCATIONS, STRATEGIES
 from core.slices import describe_slice, load_slices, save_slice, slice_columns
 from core.view import full_rows, snippet
-from ui.mixes import (built_mix, composition_table, dataset_card, dataset_composition, map_selection_ids, render_card,
-                      slice_count, slice_counts)
+from ui.mixes import (
+    built_mix,
+    composition_table,
+    dataset_card,
+    dataset_composition,
+    map_selection_ids,
+    render_card,
+    slice_count,
+    slice_counts,
+)
 from ui.state import dataset_picker, guard, workspace
 
 st.title("Mixes")

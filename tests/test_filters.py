@@ -5,7 +5,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import FilterError
-from core.filters import Condition, all_of, compare, contains, in_list, quote_column, sql_literal, validate_name
+from core.filters import (
+    Condition,
+    all_of,
+    compare,
+    contains,
+    in_list,
+    quote_column,
+    sql_literal,
+    validate_name,
+)
 
 NASTY = ["it's", "' OR 1=1 --", "\\", "\\'", "a\\'b", "Robert'); DROP TABLE x;--", "ünïcödé ☃", '"quoted"', "%_", ""]
 

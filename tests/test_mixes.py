@@ -15,8 +15,14 @@ from core.ingest import ingest_into
 from core.mixes import build_mix, check_recipe, export_mix, list_mixes, load_mix, parse_component, save_mix
 from core.replay import replay_manifest
 from core.report import compare_cards, composition, report_card, structure_flags, vendi_score
-from core.sampling import (farthest_point_order, mean_nn_distance, random_order, stratified_order, take,
-                           weighted_order)
+from core.sampling import (
+    farthest_point_order,
+    mean_nn_distance,
+    random_order,
+    stratified_order,
+    take,
+    weighted_order,
+)
 from core.slices import MixError, load_slices, save_slice, slice_ids
 from core.store import Workspace
 from tests.conftest import TOPICS, FakeEmbedder, synthetic_rows, write_jsonl
