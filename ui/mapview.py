@@ -101,7 +101,8 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
             part = part.sample(MAX_POINTS // 10, random_state=0)
         fig.add_trace(go.Scattergl(x=part["x"], y=part["y"], name="selected", mode="markers", hoverinfo="skip",
                                    marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1.2, color="black"))))
-    fig.update_layout(height=640, margin=dict(l=0, r=0, t=10, b=0), dragmode="lasso",
+    # the top margin gives the modebar a row of its own, above the legend
+    fig.update_layout(height=640, margin=dict(l=0, r=0, t=36, b=0), dragmode="lasso",
                       legend=dict(itemsizing="constant", font=dict(size=10)),
                       xaxis=dict(visible=False), yaxis=dict(visible=False), uirevision="map")
     return fig
