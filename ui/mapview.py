@@ -13,6 +13,7 @@ from ui.state import workspace
 MAX_POINTS = 100_000  # the browser gets at most this many points (Plotly WebGL is comfortable here)
 HOVER_TEXT_MAX = 50_000  # per-point hover text makes the payload ~4.5x larger: only below this
 MAX_CATEGORIES = 24
+DENSITY_BINS = 160  # the density layer under a sampled map: 160 x 160 cells
 
 
 @st.cache_data(show_spinner="Reading the map…", max_entries=8)
@@ -78,6 +79,8 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
         else:
             view["snippet"] = ""
     fig = go.Figure()
+    if len(view) < len(frame):
+        fig.add_trace(density_layer(frame))
     common = dict(mode="markers", hoverinfo="text") if hover else dict(
         mode="markers", hovertemplate="%{fullData.name}<extra></extra>")
     if color_by in ("cluster_label", "source", "mark") or not pd.api.types.is_numeric_dtype(view[color_by]):
@@ -106,6 +109,20 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
                       legend=dict(itemsizing="constant", font=dict(size=10)),
                       xaxis=dict(visible=False), yaxis=dict(visible=False), uirevision="map")
     return fig
+
+
+def density_layer(frame: pd.DataFrame, bins: int = DENSITY_BINS) -> go.Heatmap:
+    """A grey 2-D histogram of every row, drawn under the sampled points, so the rows not drawn still show.
+
+    Log-scaled counts (a few dense regions would otherwise wash out the rest); empty cells are transparent.
+    The grid is computed here over all rows and costs the browser bins^2 numbers, whatever the row count.
+    """
+    x, y = frame["x"].to_numpy(), frame["y"].to_numpy()
+    counts, xedges, yedges = np.histogram2d(x, y, bins=bins)
+    z = np.where(counts > 0, np.round(np.log1p(counts), 2), np.nan).T  # Heatmap rows are y
+    return go.Heatmap(x=(xedges[:-1] + xedges[1:]) / 2, y=(yedges[:-1] + yedges[1:]) / 2, z=z,
+                      colorscale="Greys", opacity=0.35, showscale=False, hoverinfo="skip", zsmooth="best",
+                      name=f"density of all {len(frame):,} rows", showlegend=True)
 
 
 def _hover(part: pd.DataFrame) -> list[str]:
