@@ -67,17 +67,21 @@ class StageBars:
 def workspace_of(ctx: click.Context):
     from core.store import Workspace
 
-    return Workspace(ctx.obj["workspace"])
+    return Workspace(ctx.obj["workspace"], tables=ctx.obj.get("tables"))
 
 
 @click.group(cls=MixmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--workspace", type=click.Path(file_okay=False), envvar="MIXMAP_WORKSPACE", default=None,
               help="Workspace folder (default ./mixmap_workspace; env MIXMAP_WORKSPACE).")
+@click.option("--tables", envvar="MIXMAP_TABLES", default=None, metavar="URI",
+              help="Where the Lance tables live, e.g. s3://bucket/mixmap/lance (default WORKSPACE/lance; "
+                   "env MIXMAP_TABLES). Small state stays in the workspace folder.")
 @click.pass_context
-def main(ctx: click.Context, workspace: str | None) -> None:
+def main(ctx: click.Context, workspace: str | None, tables: str | None) -> None:
     """mixmap: see a text dataset on a map and shape a training mix on purpose."""
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
+    ctx.obj["tables"] = tables
 
 
 @main.command()
@@ -264,6 +268,8 @@ def app(ctx, port, host):
     env = dict(os.environ)
     if ctx.obj["workspace"]:
         env["MIXMAP_WORKSPACE"] = str(Path(ctx.obj["workspace"]).resolve())
+    if ctx.obj.get("tables"):
+        env["MIXMAP_TABLES"] = ctx.obj["tables"]
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
            "--server.address", host, "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
            "--server.fileWatcherType", "none"]

@@ -91,19 +91,31 @@ def with_retries(fn, *, attempts: int = 30):
 
 
 class Workspace:
-    """A folder holding datasets. Cheap to create; connects to LanceDB on first use."""
+    """A folder holding datasets. Cheap to create; connects to LanceDB on first use.
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    The Lance tables (rows, vectors, frames, marks) live in `<root>/lance` unless `tables` (or the env
+    MIXMAP_TABLES) names another place, e.g. `s3://bucket/mixmap/lance`: the heavy data then sits on object
+    storage (credentials from the usual AWS_* variables, read by Lance) while the small JSON state, locks and
+    the fitted reducer stay in the local `root`.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, tables: str | None = None):
         self.root = resolve_workspace(path)
+        self.tables = tables or os.environ.get("MIXMAP_TABLES") or str(self.root / "lance")
         self._db = None
+
+    @property
+    def tables_are_local(self) -> bool:
+        return "://" not in self.tables
 
     @property
     def db(self):
         if self._db is None:
             import lancedb
 
-            (self.root / "lance").mkdir(parents=True, exist_ok=True)
-            self._db = lancedb.connect(str(self.root / "lance"))
+            if self.tables_are_local:
+                Path(self.tables).mkdir(parents=True, exist_ok=True)
+            self._db = lancedb.connect(self.tables)
         return self._db
 
     def list_datasets(self) -> list[str]:
@@ -229,7 +241,9 @@ class Dataset:
 
     def _drop_broken(self, kind: str) -> None:
         """A crash inside create_table can leave a folder with no committed version; clear it."""
-        path = self.workspace.root / "lance" / f"{self.table_name(kind)}.lance"
+        if not self.workspace.tables_are_local:
+            return  # object stores commit atomically: no half-created folder to clear
+        path = Path(self.workspace.tables) / f"{self.table_name(kind)}.lance"
         if path.exists() and self._open(kind) is None:
             shutil.rmtree(path, ignore_errors=True)
 
