@@ -3,8 +3,8 @@
 `embed_dataset_ray` gives the same result as `core.embed.embed_dataset` (same rows, same vectors, same
 table), so a dataset can be embedded on a cluster and explored on a laptop. Locally it starts a Ray
 instance on this machine; with `address` it joins a cluster (workers need mixmap installed, or pass
-`runtime_env={"py_modules": [...]}`), and with the tables on object storage (`--tables s3://...`) the driver writes
-the vectors there. Each actor loads the embedder once; GPUs are used when the cluster has them.
+`runtime_env={"py_modules": [...]}`), and with the tables on object storage (`--tables s3://...`) the
+driver writes the vectors there. Each actor loads the embedder once; GPUs are used when the cluster has them.
 """
 from __future__ import annotations
 
