@@ -88,6 +88,14 @@ print(json.dumps({"frame_load_s": load_s, "figure_s": fig_s, "payload_mb": paylo
 """
 
 
+def app_probe(ws: Path) -> dict:
+    """The app's figures, measured in a fresh process (its peak memory is the app's)."""
+    probe = subprocess.run([sys.executable, "-c", APP_PROBE, str(ROOT), str(ws)], capture_output=True, text=True)
+    if probe.returncode:
+        raise SystemExit(probe.stderr[-3000:])
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in json.loads(probe.stdout.splitlines()[-1]).items()}
+
+
 def projection_strategies(ws_root: Path, rows: int) -> list[dict]:
     """Fit time and trustworthiness of each strategy on the same 20k vectors (a subsample is scored)."""
     import numpy as np
@@ -130,7 +138,17 @@ def main() -> None:
     parser.add_argument("--skip-minhash", action="store_true")
     parser.add_argument("--skip-strategies", action="store_true")
     parser.add_argument("--jsonl", type=Path, help="Reuse rows written by an earlier run (skips generating them).")
+    parser.add_argument("--app-only", type=Path, metavar="WORKSPACE",
+                        help="Re-measure only the app figures on a workspace an earlier run built; updates that run's"
+                             " results file in place.")
     args = parser.parse_args()
+    if args.app_only:
+        out = ROOT / "bench" / "results" / f"scale_{args.rows}.json"
+        result = json.loads(out.read_text())
+        result["app"] = app_probe(args.app_only)
+        print(json.dumps(result["app"], indent=2))
+        out.write_text(json.dumps(result, indent=2))
+        return
     tmp = Path(tempfile.mkdtemp())
     ws = tmp / "ws"
     src = tmp / "rows.jsonl"
@@ -149,10 +167,7 @@ def main() -> None:
                    "end_to_end_s": round(t_ingest + t_build, 1), "stage_s": built["seconds"],
                    "project_strategy": built["project"]["strategy"], "clusters": built["cluster"]["clusters"],
                    "peak_rss_gb": {"ingest": round(rss_ingest, 2), "build": round(rss_build, 2)}})
-    probe = subprocess.run([sys.executable, "-c", APP_PROBE, str(ROOT), str(ws)], capture_output=True, text=True)
-    if probe.returncode:
-        raise SystemExit(probe.stderr[-3000:])
-    result["app"] = {k: round(v, 3) if isinstance(v, float) else v for k, v in json.loads(probe.stdout.splitlines()[-1]).items()}
+    result["app"] = app_probe(ws)
     if not args.skip_strategies:
         result["projection_strategies"] = projection_strategies(ws, args.rows)
     if not args.skip_minhash:

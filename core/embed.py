@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -24,6 +25,8 @@ from core.errors import EmbedError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 STATIC_MODEL = "static-minilm"
+COMMIT_ROWS = 50_000  # vectors are committed in groups of about this many rows ...
+COMMIT_SECONDS = 20.0  # ... or after this long, whichever comes first
 Progress = Callable[[int, int], None]
 
 
@@ -170,17 +173,39 @@ def embed_dataset(
     # Longest first: similar lengths share a batch (little padding) and the ETA errs on the safe side.
     order = sorted(range(len(firsts)), key=lambda g: -len(texts[firsts[g]]))
     done = 0
-    for start in range(0, len(order), batch_size):
-        chunk = order[start : start + batch_size]
-        vectors = embedder.embed([texts[firsts[g]] for g in chunk])
-        out_ids, out_rows = [], []
-        for g, vec_index in zip(chunk, range(len(chunk))):
-            for member in members_of[g]:
-                out_ids.append(ids[member])
-                out_rows.append(vec_index)
-        dataset.add_vectors(key, out_ids, np.asarray(vectors, dtype=np.float32)[out_rows])
-        done += len(out_ids)
-        if progress:
-            progress(done, total_rows)
+    pending_ids: list[str] = []
+    pending_vectors: list[np.ndarray] = []
+    last_commit = time.monotonic()
+
+    def commit() -> None:
+        nonlocal last_commit
+        if pending_ids:
+            dataset.add_vectors(key, list(pending_ids), np.concatenate(pending_vectors))
+            pending_ids.clear()
+            pending_vectors.clear()
+        last_commit = time.monotonic()
+
+    try:
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            vectors = np.asarray(embedder.embed([texts[firsts[g]] for g in chunk]), dtype=np.float32)
+            out_ids, out_rows = [], []
+            for g, vec_index in zip(chunk, range(len(chunk))):
+                for member in members_of[g]:
+                    out_ids.append(ids[member])
+                    out_rows.append(vec_index)
+            pending_vectors.append(vectors[out_rows])
+            pending_ids.extend(out_ids)
+            done += len(out_rows)
+            # Commit every COMMIT_ROWS rows or COMMIT_SECONDS: a crash loses at most that much work, and a fast
+            # embedder does not make thousands of tiny commits (each one a fragment every later scan opens).
+            if len(pending_ids) >= COMMIT_ROWS or time.monotonic() - last_commit >= COMMIT_SECONDS:
+                commit()
+            if progress:
+                progress(done, total_rows)
+    except BaseException:
+        commit()  # an error or Ctrl-C keeps the batches already embedded
+        raise
+    commit()
     dataset.compact_vectors(key)
     return {"model": embedder.name, "embedded": total_rows, "unique_texts": len(firsts), "skipped": len(done_ids)}

@@ -35,22 +35,11 @@ os.environ.setdefault("LANCE_LOG", "error")
 os.environ.setdefault("LANCEDB_LOG", "error")
 DEFAULT_WORKSPACE = "./mixmap_workspace"
 ROW_COLUMNS = ("id", "source", "text", "row_index", "meta")
-ROWS_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("source", pa.string()),
-        pa.field("text", pa.string()),
-        pa.field("row_index", pa.int64()),
-        pa.field("meta", pa.string()),
-    ]
-)
-MARKS_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("mark", pa.string()),  # "include", "exclude" or "" (unmarked)
-        pa.field("tags", pa.list_(pa.string())),
-    ]
-)
+ROWS_SCHEMA = pa.schema([pa.field("id", pa.string(), nullable=False), pa.field("source", pa.string()),
+                         pa.field("text", pa.string()), pa.field("row_index", pa.int64()), pa.field("meta", pa.string())])
+MARKS_SCHEMA = pa.schema([pa.field("id", pa.string(), nullable=False),
+                          pa.field("mark", pa.string()),  # "include", "exclude" or "" (unmarked)
+                          pa.field("tags", pa.list_(pa.string()))])
 MARK_VALUES = ("include", "exclude", "")
 
 
@@ -145,18 +134,10 @@ class Workspace:
         for name in self.list_datasets():
             ds = self.dataset(name)
             meta = ds.meta
-            out.append(
-                {
-                    "name": name,
-                    "rows": ds.count(),
-                    "sources": sorted({name for s in meta.get("sources", []) for name in s.get("sources") or [s["source"]]}),
-                    "model": meta.get("model"),
-                    "embedded": ds.count_vectors(),
-                    "projected": ds.has_frame("layout"),
-                    "clustered": ds.has_frame("clusters"),
-                    "role": meta.get("role", "dataset"),
-                }
-            )
+            sources = sorted({n for s in meta.get("sources", []) for n in s.get("sources") or [s["source"]]})
+            out.append({"name": name, "rows": ds.count(), "sources": sources, "model": meta.get("model"),
+                        "embedded": ds.count_vectors(), "projected": ds.has_frame("layout"),
+                        "clustered": ds.has_frame("clusters"), "role": meta.get("role", "dataset")})
         return out
 
 
@@ -259,10 +240,15 @@ class Dataset:
         ids: Iterable[str] | None = None,
         limit: int | None = None,
     ) -> pa.Table:
-        """Rows (all columns by default). `where` must come from core.filters; `ids` is matched in Arrow."""
+        """Rows (all columns by default), stored order. `where` must come from core.filters; `ids` is matched
+        against the id column alone and only those rows are read (50 of a million read 50 texts, not 1M)."""
         cols = list(columns) if columns else list(ROW_COLUMNS)
         if ids is not None and "id" not in cols:
             cols = ["id", *cols]
+        if ids is not None and where is None:
+            picked = self._take_ids(ids, cols)
+            if picked is not None:
+                return picked if limit is None else picked.slice(0, limit)
         table = self._scan("rows", cols, where)
         if table is None:
             return ROWS_SCHEMA.empty_table().select(cols)
@@ -271,6 +257,20 @@ class Dataset:
         if limit is not None:
             table = table.slice(0, limit)
         return table
+
+    def _take_ids(self, ids: Iterable[str], cols: list[str]) -> pa.Table | None:
+        """The rows with these ids, read by position; None when a plain scan is cheaper (most rows wanted)."""
+        tbl = self._open("rows")
+        if tbl is None:
+            return ROWS_SCHEMA.empty_table().select(cols)
+        stored = tbl.to_lance().to_table(columns=["id"]).column("id")
+        wanted = pc.is_in(stored, value_set=pa.array(list(ids), pa.string())).to_numpy(zero_copy_only=False)
+        offsets = np.flatnonzero(wanted)
+        if len(offsets) > len(stored) // 4:
+            return None
+        if not len(offsets):
+            return ROWS_SCHEMA.empty_table().select(cols)
+        return tbl.to_lance().take(offsets.tolist(), columns=cols)
 
     def take_rows(self, offsets, columns: list[str]) -> pa.Table:
         """Rows at these positions of the rows table (its stored order), reading only those rows."""
@@ -365,10 +365,8 @@ class Dataset:
         tbl = self._open(kind)
         return None if tbl is None else list(tbl.schema.names)
 
-    def count_frame_rows(self, kind: str) -> int:
-        """Row count from the table's metadata (no scan); 0 if absent."""
-        tbl = self._open(kind)
-        return 0 if tbl is None else int(tbl.count_rows())
+    def count_frame_rows(self, kind: str) -> int:  # from the table's metadata, no scan; 0 if absent
+        return 0 if (tbl := self._open(kind)) is None else int(tbl.count_rows())
 
     def compact_frame(self, kind: str) -> None:
         """Merge small fragments. Each marking action appends one, and scans slow down with their number; the
@@ -418,31 +416,22 @@ class Dataset:
         table = self._scan("marks", list(MARKS_SCHEMA.names))
         return MARKS_SCHEMA.empty_table() if table is None else table
 
-    def upsert_marks(self, batch: pa.Table) -> None:
-        def write():
-            tbl = self._open("marks")
-            if tbl is None:
-                try:
-                    self.workspace.db.create_table(self.table_name("marks"), schema=MARKS_SCHEMA)
-                except Exception:
-                    pass  # another writer created it first
-                tbl = self._open("marks")
-            tbl.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(batch)
+    def _open_or_create(self, kind: str, schema: pa.Schema):
+        tbl = self._open(kind)
+        if tbl is None:
+            try:
+                self.workspace.db.create_table(self.table_name(kind), schema=schema)
+            except Exception:  # noqa: BLE001, S110  (another writer created it first: open theirs)
+                pass
+            tbl = self._open(kind)
+        return tbl
 
-        with_retries(write)
+    def upsert_marks(self, batch: pa.Table) -> None:
+        with_retries(lambda: self._open_or_create("marks", MARKS_SCHEMA).merge_insert("id")
+                     .when_matched_update_all().when_not_matched_insert_all().execute(batch))
 
     def append_marks_log(self, entry: pa.Table) -> None:
-        def write():
-            tbl = self._open("marks_log")
-            if tbl is None:
-                try:
-                    self.workspace.db.create_table(self.table_name("marks_log"), entry)
-                    return
-                except Exception:
-                    tbl = self._open("marks_log")
-            tbl.add(entry)
-
-        with_retries(write)
+        with_retries(lambda: self._open_or_create("marks_log", entry.schema).add(entry))
 
     # ---- full-text search: LanceDB's native inverted index on rows.text -----------------------------------
     def search_text(self, query: str, *, limit: int | None = None) -> pa.Table:
