@@ -46,21 +46,20 @@ def display_sample(frame: pd.DataFrame, limit: int = MAX_POINTS) -> np.ndarray:
     if n <= limit:
         return np.arange(n)
     rng = np.random.default_rng(0)
-    clusters = frame["cluster"].to_numpy()
-    values, inverse, counts = np.unique(clusters, return_inverse=True, return_counts=True)
+    values, inverse, counts = np.unique(frame["cluster"].to_numpy(), return_inverse=True, return_counts=True)
     quota = np.sqrt(counts)
     quota = np.minimum(counts, np.maximum(1, quota / quota.sum() * limit)).astype(int)
-    keys = rng.random(n)
-    chosen = []
-    for c in range(len(values)):
-        members = np.flatnonzero(inverse == c)
-        chosen.append(members[np.argsort(keys[members])[: quota[c]]])
-    picked = np.concatenate(chosen)
-    spare = limit - len(picked)
+    # Rank rows within their cluster in a random order (one sort for all clusters), keep the first `quota`.
+    order = np.lexsort((rng.random(n), inverse))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - starts[inverse[order]]
+    keep = rank < quota[inverse]
+    spare = limit - int(keep.sum())
     if spare > 0:
-        rest = np.setdiff1d(np.arange(n), picked)
-        picked = np.concatenate([picked, rng.choice(rest, size=min(spare, len(rest)), replace=False)])
-    return np.sort(picked)
+        rest = np.flatnonzero(~keep)
+        keep[rng.choice(rest, size=min(spare, len(rest)), replace=False)] = True
+    return np.flatnonzero(keep)
 
 
 def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None = None, dataset=None) -> go.Figure:
@@ -100,10 +99,12 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
             hovertext=_hover(view) if hover else None, **common))
     if highlight is not None and highlight.any():
         part = frame[highlight]
-        if len(part) > MAX_POINTS // 10:
-            part = part.sample(MAX_POINTS // 10, random_state=0)
+        # A big selection drawn as 10k solid rings is a black blob that hides the colours: fewer, fainter rings
+        if len(part) > MAX_POINTS // 20:
+            part = part.sample(MAX_POINTS // 20, random_state=0)
+        ring = "black" if len(part) < 1000 else "rgba(0,0,0,0.45)"
         fig.add_trace(go.Scattergl(x=part["x"], y=part["y"], name="selected", mode="markers", hoverinfo="skip",
-                                   marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1.2, color="black"))))
+                                   marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1, color=ring))))
     # the top margin gives the modebar a row of its own, above the legend
     fig.update_layout(height=640, margin=dict(l=0, r=0, t=36, b=0), dragmode="lasso",
                       legend=dict(itemsizing="constant", font=dict(size=10)),
