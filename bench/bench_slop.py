@@ -51,6 +51,47 @@ HELDOUT_GENERATORS = ["gpt4_1106_preview", "gpt-4o-2024-05-13", "gpt-3.5-turbo-0
                       "claude-3-opus-20240229", "Meta-Llama-3-70B-Instruct", "Qwen1.5-72B-Chat", "gemini-pro",
                       "oasst-sft-pythia-12b"]
 STRENGTH_GRID = (0.1, 1.0, 10.0, 100.0)
+# Attempts to raise held-out AUROC that were NOT shipped (a 90-minute timebox; scratch scripts on these same
+# splits, figures copied from their runs). Every model was trained on `tune` only; "logo" is leave-one-generator-
+# out AUROC inside `tune`, which picked every hyperparameter; held-out columns were only read to report.
+# "c4" scores 300 pre-LLM web documents (../shared/data/reference_c4_demo, never used for tuning) as an unseen
+# human source against all held-out machine rows: the check that sank the best candidate.
+EXPERIMENTS = {
+    "char_ngram_tfidf_lr": {"what": "char 1-3 / char_wb 2-4 TF-IDF, logistic regression, C 0.3-3",
+                            "logo": "0.58-0.60", "held_out_rows": "0.72-0.75", "held_out_sources": "0.66-0.67",
+                            "all_held_out": "0.67-0.68"},
+    "char_shape_ngrams": {"what": "char 2-5-grams of a shape string (letter/digit runs as a/A/0, punctuation "
+                                  "and whitespace kept)", "logo": "0.57-0.60", "all_held_out": "0.63"},
+    "static_embedding_head": {"what": "logistic regression on the distilled static MiniLM vectors, C 0.03-3",
+                              "logo": "0.59-0.60", "held_out_rows": "0.67-0.69",
+                              "held_out_sources": "0.63-0.64", "all_held_out": "0.63-0.65"},
+    "static_embedding_plus_features": {"what": "static vectors + standardised score FEATURES + shape signals",
+                                       "logo": "0.60-0.62", "all_held_out": "0.62-0.64"},
+    "function_word_skeleton_ngrams": {
+        "what": "text -> skeleton (function words kept, other words w/W, digits 0, newlines NL, punctuation "
+                "kept); binary 1-3-grams (df>=5 in tune), rows / sqrt(#grams), balanced logistic regression",
+        "logo": "0.62-0.65", "held_out_rows": "0.75", "held_out_sources": "0.70", "all_held_out": "0.70",
+        "within_length_bins_all_held_out": "0.72"},
+    "hand_set_plus_skeleton_head": {
+        "what": "hand-set score logit / its tune std (2.09) + a x standardised head margin; grid n_max 2-3, "
+                "C 0.3-3, a 0/0.5/1/2/4/head-only; logo best n_max 3, C 3, a 2 (logo 0.668 vs 0.585 at a=0)",
+        "tune": "0.95", "held_out_rows": "0.74 (shipped 0.55)", "held_out_sources": "0.77 (shipped 0.68)",
+        "all_held_out": "0.76 (shipped 0.66)", "seed_tasks_vs_alpaca52k": "0.72 (shipped 0.70)",
+        "c4_vs_held_out_machine": "0.62 (shipped 0.71)", "c4_share_above_0.5": "0.42 (shipped 0.22)",
+        "not_shipped_because": "on unseen human text (C4) it is worse than the hand-set score and doubles false "
+                               "slop flags; it scores an obvious typed reply ('lol no. i tried that ...') as "
+                               "more machine-like than an obvious 'Certainly! Here are some key points' list. "
+                               "It learned the benchmark's sources (oasst1 volunteers, who often pasted chat "
+                               "answers, vs terse Alpaca), not machine style"},
+    "rank_average_hand_gbt_skeleton": {
+        "what": "rank average of hand-set score, the supervised GBT below and a skeleton TF-IDF LR (equal "
+                "weights, untuned)", "all_held_out": "0.77", "held_out_sources": "0.79",
+        "not_shipped_because": "same supervised parts as above (same C4 failure mode expected); per-dataset "
+                               "ranks are not a per-row score"},
+    "length_bin_rank_normalisation": {"what": "score ranked within length quintiles",
+                                      "all_held_out": "0.67 (see shipped_within_length_bins)",
+                                      "not_shipped_because": "+0.01-0.02 only"},
+}
 
 
 def _half(key: str) -> str:
@@ -356,7 +397,7 @@ def main() -> None:
     OUT.write_text(json.dumps({
         "rows": len(frame), "signals_seconds": round(signal_s, 2), "shipped_weights": DEFAULT_WEIGHTS,
         "fitted_prior_strength": strength, "strength_cv_auroc": cv, "fitted_weights": fitted,
-        "auroc": results, "per_machine_source": per_source,
+        "auroc": results, "per_machine_source": per_source, "experiments_not_shipped": EXPERIMENTS,
         "oasst1_replies_claiming_to_be_ai": [claims_ai, len(oasst)],
         "purity": {"method": method, "embed_cpu_s": round(embed_cpu_s, 1),
                    "cluster_cpu_s": round(cluster_cpu_s, 1), **summary, "runs": purities},
