@@ -8,6 +8,7 @@ import click
 
 from cli.main import emit, main, workspace_of
 from core.errors import MixmapError
+from core.filters import validate_name
 
 
 def _value(text: str):
@@ -117,8 +118,10 @@ def slice_save(ctx, name, slice_name, where, fts, semantic, k, ids, spec, any_, 
     definition = parts[0] if len(parts) == 1 else {"or" if any_ else "and": parts}
     definition = {"not": definition} if negate else definition
     dataset = workspace_of(ctx).dataset(name)
+    validate_name(slice_name, what="slice name")
+    rows = len(slice_ids(dataset, definition))  # evaluated first: a slice that cannot run is never saved
     record = save_slice(dataset, slice_name, definition)
-    record["rows"] = len(slice_ids(dataset, {"slice": slice_name}))
+    record["rows"] = rows
     emit(record, as_json, f"{name}: saved slice {slice_name} ({record['rows']} rows)")
 
 

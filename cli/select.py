@@ -33,12 +33,22 @@ def select(ctx, name, box, polygon, limit, ids_only, as_json):
 
 
 def _read_polygon(handle) -> tuple[list[float], list[float]]:
+    where = f"--polygon {getattr(handle, 'name', '')}".rstrip()
     try:
         data = json.load(handle)
     except json.JSONDecodeError as exc:
-        raise MixmapError(f"--polygon: not valid JSON ({exc.msg})") from None
+        raise MixmapError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if isinstance(data, dict) and "x" in data and "y" in data:
-        return [float(v) for v in data["x"]], [float(v) for v in data["y"]]
-    if isinstance(data, list) and all(isinstance(p, list) and len(p) == 2 for p in data):
-        return [float(p[0]) for p in data], [float(p[1]) for p in data]
-    raise MixmapError('--polygon: expected {"x": [...], "y": [...]} or [[x, y], ...]')
+        xs, ys = data["x"], data["y"]
+    elif isinstance(data, list) and all(isinstance(p, list) and len(p) == 2 for p in data):
+        xs, ys = [p[0] for p in data], [p[1] for p in data]
+    else:
+        raise MixmapError(f'{where}: expected {{"x": [...], "y": [...]}} or [[x, y], ...]')
+    if not isinstance(xs, list) or not isinstance(ys, list) or len(xs) != len(ys):
+        raise MixmapError(f"{where}: x and y must be lists of the same length")
+    if len(xs) < 3:
+        raise MixmapError(f"{where}: a polygon needs at least 3 points, got {len(xs)}")
+    try:
+        return [float(v) for v in xs], [float(v) for v in ys]
+    except (TypeError, ValueError):
+        raise MixmapError(f"{where}: every x and y must be a number") from None

@@ -116,7 +116,11 @@ def load_spec(path: str | Path, *, name: str | None = None) -> Spec:
     path = Path(path)
     if not path.is_file():
         raise CoverageError(f"{path}: no such spec file")
-    return parse_spec(path.read_text(encoding="utf-8"), name=name, default_name=path.stem)
+    try:
+        return parse_spec(path.read_text(encoding="utf-8"), name=name, default_name=path.stem)
+    except CoverageError as exc:  # name the file: the message alone may not say which spec is wrong
+        message = str(exc)
+        raise CoverageError(message if message.startswith(str(path)) else f"spec {path}: {message}") from None
 
 
 def specs_dir(workspace) -> Path:
