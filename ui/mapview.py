@@ -100,9 +100,9 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
     if highlight is not None and highlight.any():
         part = frame[highlight]
         # A big selection drawn as 10k solid rings is a black blob that hides the colours: fewer, fainter rings
-        if len(part) > MAX_POINTS // 20:
-            part = part.sample(MAX_POINTS // 20, random_state=0)
-        ring = "black" if len(part) < 1000 else "rgba(0,0,0,0.45)"
+        if len(part) > MAX_POINTS // 50:
+            part = part.sample(MAX_POINTS // 50, random_state=0)
+        ring = "black" if len(part) < 500 else "rgba(0,0,0,0.3)"
         fig.add_trace(go.Scattergl(x=part["x"], y=part["y"], name="selected", mode="markers", hoverinfo="skip",
                                    marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1, color=ring))))
     # the top margin gives the modebar a row of its own, above the legend
