@@ -64,11 +64,28 @@ def main() -> None:
         page.wait_for_timeout(200)
         result["hover_s"] = round(time.perf_counter() - start, 2)
         use_tool(page, "select")
+        # Timestamps (browser clock) of the app's "running" indicator appearing and going away: the split of
+        # the wait into browser->server, the server's rerun, and drawing the result.
+        page.evaluate("""() => { window.__runs = [];
+            new MutationObserver(() => {
+                const on = !!document.querySelector('[data-testid="stStatusWidget"]');
+                const last = window.__runs[window.__runs.length - 1];
+                if (!last || last.on !== on) window.__runs.push({on, t: performance.now()});
+            }).observe(document.body, {childList: true, subtree: true}); }""")
         start = time.perf_counter()
+        released = page.evaluate("() => performance.now()") + 0.0
         drag(page, [(0.3, 0.3), (0.6, 0.6)])
         result["box_selected_rows"] = selected_count(page)
+        done = page.evaluate("() => performance.now()")
         # drag() waits 0.8 s after releasing the mouse before the app is polled; that wait is not the app's
         result["box_selection_s"] = round(time.perf_counter() - start - 0.8, 2)
+        runs = page.evaluate("() => window.__runs")
+        ons = [r["t"] for r in runs if r["on"]]
+        offs = [r["t"] for r in runs if not r["on"]]
+        if ons and offs:
+            result["box_selection_split_s"] = {"until_server_starts": round((ons[0] - released) / 1000, 2),
+                                               "server_running": round((offs[-1] - ons[0]) / 1000, 2),
+                                               "after_server": round((done - offs[-1]) / 1000, 2)}
         page.wait_for_timeout(1000)
         args.screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.screenshot))
