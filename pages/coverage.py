@@ -13,7 +13,7 @@ from ui import coverage as cov
 from ui.mapview import load_frame, resolve_selection
 from ui.state import dataset_picker, guard, jobs, show_jobs, workspace
 
-UNITS = {"cluster": "clusters (data + reference together)", "cell": "map cells", "map_cluster": "the data's own clusters"}
+UNITS = {"cluster": "gap pockets (reference rows the data lacks)", "cell": "map cells", "map_cluster": "the data's own clusters"}
 SPEC_EXAMPLE = """name: my-spec
 capabilities:
   - name: SQL queries
@@ -102,9 +102,9 @@ with tab_ref:
                                                 show_reference=show_reference, selected=picked),
                             key="coverage.chart", config={"displaylogo": False})
             st.caption("Red cells: the reference is denser than the data there (thin data); blue: the data is "
-                       "denser. Numbered circles: gaps, ranked by missing reference mass.")
+                       "denser. Numbered circles: gaps, most significant shortfall of the data first.")
             if not gaps:
-                st.success(f"No gaps by {UNITS[unit]}: every unit holds at least its reference share.")
+                st.success(f"No gaps by {UNITS[unit]}: no reference rows stand out as lacking nearby data.")
             else:
                 def _remember_gap():
                     rows = dict(st.session_state.get("coverage.gaps") or {}).get("selection", {}).get("rows", [])
@@ -114,7 +114,7 @@ with tab_ref:
                                        "reference rows": g.n_ref, "data rows": g.n_cand,
                                        "reference share": g.ref_share, "data share": g.cand_share,
                                        "covered": g.covered_share} for g in gaps])
-                st.subheader("Gaps, most missing reference mass first")
+                st.subheader("Gaps, most significant first")
                 st.dataframe(table, hide_index=True, width="stretch", key="coverage.gaps", on_select=_remember_gap,
                              selection_mode="single-row", column_config={
                                  c: st.column_config.NumberColumn(format="percent") for c in

@@ -295,6 +295,17 @@ def test_cli_reference_coverage_spec_and_diversity(built_dataset, fake_embedder,
 
 
 # ---- the page ----------------------------------------------------------------------------------------------
+def _missing_topics(n: int = 10) -> list[dict]:
+    import random
+
+    rng = random.Random(7)
+    vocab = {"law": "court judge verdict statute appeal lawyer trial jury contract tort plaintiff defendant",
+             "music": "guitar piano melody chord rhythm song album concert drum violin tempo lyrics"}
+    return [{"instruction": f"Tell me about {topic} {i}", "input": "",
+             "output": " ".join(rng.choice(words.split()) for _ in range(12))}
+            for topic, words in vocab.items() for i in range(n)]
+
+
 @pytest.fixture
 def coverage_app(built_dataset, fake_embedder, tmp_path, monkeypatch):
     import streamlit as st
@@ -304,6 +315,7 @@ def coverage_app(built_dataset, fake_embedder, tmp_path, monkeypatch):
 
     register_embedder(fake_embedder)
     extra = [dict(r, output=r["output"] + " court judge verdict") for r in synthetic_rows(8, seed=4)]
+    extra += _missing_topics()  # two topics the data lacks, so there are gap pockets to show
     add_reference(built_dataset, write_jsonl(tmp_path / "ref.jsonl", extra), name="evalset")
     monkeypatch.setenv("MIXMAP_WORKSPACE", str(built_dataset.workspace.root))
     monkeypatch.setenv("MIXMAP_WARMUP", "0")
@@ -367,7 +379,8 @@ def test_coverage_page_renders_in_a_real_browser(built_dataset, fake_embedder, t
     from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app
 
     register_embedder(fake_embedder)
-    add_reference(built_dataset, write_jsonl(tmp_path / "ref.jsonl", synthetic_rows(8, seed=4)), name="evalset")
+    add_reference(built_dataset, write_jsonl(tmp_path / "ref.jsonl", synthetic_rows(8, seed=4) + _missing_topics()),
+                  name="evalset")
     monkeypatch.setenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
     with running_app(built_dataset.workspace.root) as url, browser_page() as page:
         page.goto(url)
@@ -379,5 +392,5 @@ def test_coverage_page_renders_in_a_real_browser(built_dataset, fake_embedder, t
         wait_for_app(page)
         page.wait_for_selector(".js-plotly-plot .scatterlayer, .js-plotly-plot canvas", timeout=60_000)
         body = page.inner_text("body")
-        assert "Coverage score" in body and "Gaps, most missing reference mass first" in body
+        assert "Coverage score" in body and "Gaps, most significant first" in body
         assert exceptions_on_page(page) == [] and not page.errors
