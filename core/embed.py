@@ -26,7 +26,7 @@ from core.errors import EmbedError
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 STATIC_MODEL = "static-minilm"
 COMMIT_ROWS = 50_000  # vectors are committed in groups of about this many rows ...
-COMMIT_SECONDS = 20.0  # ... or after this long, whichever comes first
+COMMIT_SECONDS = 20.0  # ... or after this long, whichever comes first (env MIXMAP_COMMIT_SECONDS)
 Progress = Callable[[int, int], None]
 
 
@@ -176,6 +176,7 @@ def embed_dataset(
     pending_ids: list[str] = []
     pending_vectors: list[np.ndarray] = []
     last_commit = time.monotonic()
+    every = float(os.environ.get("MIXMAP_COMMIT_SECONDS", COMMIT_SECONDS))
 
     def commit() -> None:
         nonlocal last_commit
@@ -199,7 +200,7 @@ def embed_dataset(
             done += len(out_rows)
             # Commit every COMMIT_ROWS rows or COMMIT_SECONDS: a crash loses at most that much work, and a fast
             # embedder does not make thousands of tiny commits (each one a fragment every later scan opens).
-            if len(pending_ids) >= COMMIT_ROWS or time.monotonic() - last_commit >= COMMIT_SECONDS:
+            if len(pending_ids) >= COMMIT_ROWS or time.monotonic() - last_commit >= every:
                 commit()
             if progress:
                 progress(done, total_rows)

@@ -42,7 +42,8 @@ def test_kill_9_mid_embed_then_rerun_embeds_every_row_once(workspace, tmp_path):
     ingest_into(ds, write_jsonl(tmp_path / "k.jsonl", rows))
     cmd = [sys.executable, "-m", "cli", "--workspace", str(workspace.root), "build", "killme",
            "--batch-size", "32", "--json"]
-    env = dict(os.environ, PYTHONPATH=str(tmp_path.parent))
+    # commit every batch (as a slow model on a big dataset does every 20 s), so the kill lands between commits
+    env = dict(os.environ, PYTHONPATH=str(tmp_path.parent), MIXMAP_COMMIT_SECONDS="0")
     proc = subprocess.Popen(cmd, cwd=os.path.dirname(os.path.dirname(__file__)), env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     key = model_key(DEFAULT_MODEL)
