@@ -110,18 +110,19 @@ with tab_ref:
                     rows = dict(st.session_state.get("coverage.gaps") or {}).get("selection", {}).get("rows", [])
                     st.session_state["coverage.gap_pick"] = rows[0] + 1 if rows else None
 
-                table = pd.DataFrame([{"rank": g.rank, "gap": g.label, "missing mass": g.missing_mass,
-                                       "reference rows": g.n_ref, "data rows": g.n_cand,
-                                       "reference share": g.ref_share, "data share": g.cand_share,
-                                       "covered": g.covered_share} for g in gaps])
+                table = pd.DataFrame([{"rank": g.rank, "gap": g.label, "rows lacking data": round(g.uncovered, 1),
+                                       "z": round(g.z, 1), "reference rows": g.n_ref, "data rows": g.n_cand,
+                                       "missing mass": g.missing_mass, "within r": g.covered_share} for g in gaps])
                 st.subheader("Gaps, most significant first")
+                st.caption("rows lacking data: reference rows here whose neighbourhood holds fewer data rows than a "
+                           "random mix would (estimated); z: how far that is from chance; missing mass: those rows "
+                           "as a share of the reference; within r: reference rows with some data row within r.")
                 st.dataframe(table, hide_index=True, width="stretch", key="coverage.gaps", on_select=_remember_gap,
                              selection_mode="single-row", column_config={
-                                 c: st.column_config.NumberColumn(format="percent") for c in
-                                 ("missing mass", "reference share", "data share", "covered")})
+                                 c: st.column_config.NumberColumn(format="percent") for c in ("missing mass", "within r")})
                 gap = gaps[picked - 1]
-                st.markdown(f"**Gap {gap.rank}** · {gap.n_ref} reference rows · missing {gap.missing_mass:.1%} "
-                            "of the reference")
+                st.markdown(f"**Gap {gap.rank}** · {gap.n_ref} reference rows, about {gap.uncovered:.0f} of them "
+                            f"lacking nearby data (z = {gap.z:.1f}) · {gap.missing_mass:.1%} of the reference")
                 st.text(gap.label)
                 text_col = {"text": st.column_config.TextColumn("text", width="large"),
                             "distance": st.column_config.NumberColumn("distance", format="%.3f", width="small")}
