@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -34,6 +35,19 @@ def server_peak_gb(port: str) -> float:
             continue
         peaks += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")]
     return round(max(peaks, default=0) / 1e6, 2)
+
+
+def server_cpu_s(port: str) -> float:
+    """CPU seconds the `streamlit run` process serving `port` has used so far (user + system)."""
+    pids = subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True).stdout.split()
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -73,12 +87,14 @@ def main() -> None:
                 if (!last || last.on !== on) window.__runs.push({on, t: performance.now()});
             }).observe(document.body, {childList: true, subtree: true}); }""")
         start = time.perf_counter()
+        cpu_before = server_cpu_s(port)
         released = page.evaluate("() => performance.now()") + 0.0
         drag(page, [(0.3, 0.3), (0.6, 0.6)])
         result["box_selected_rows"] = selected_count(page)
         done = page.evaluate("() => performance.now()")
         # drag() waits 0.8 s after releasing the mouse before the app is polled; that wait is not the app's
         result["box_selection_s"] = round(time.perf_counter() - start - 0.8, 2)
+        result["box_selection_server_cpu_s"] = round(server_cpu_s(port) - cpu_before, 2)
         runs = page.evaluate("() => window.__runs")
         ons = [r["t"] for r in runs if r["on"]]
         offs = [r["t"] for r in runs if not r["on"]]
