@@ -1,7 +1,7 @@
 """Projection keeps earlier points fixed; clusters recover planted topics and get keyword labels."""
 import numpy as np
 
-from core.cluster import label_clusters, read_cluster_info
+from core.cluster import label_clusters, label_sample, read_cluster_info
 from core.ingest import ingest_into
 from core.pipeline import build_dataset
 from tests.conftest import synthetic_rows, write_jsonl
@@ -36,3 +36,13 @@ def test_ctfidf_labels_prefer_distinctive_words():
     texts = ["apple banana apple the", "apple fruit banana", "engine car wheel the", "car road engine"]
     labels = label_clusters(texts, np.array([0, 0, 1, 1]))
     assert labels[0][0] in ("apple", "banana") and labels[1][0] in ("car", "engine")
+
+
+def test_labels_come_from_a_capped_seeded_sample_of_each_cluster():
+    labels = np.array([0] * 5000 + [1] * 10 + [-1] * 7000)
+    np.random.default_rng(1).shuffle(labels)
+    chosen = label_sample(labels, per_cluster=3000)
+    counts = {c: int((labels[chosen] == c).sum()) for c in (0, 1, -1)}
+    assert counts == {0: 3000, 1: 10, -1: 3000}  # big clusters capped, small ones whole
+    assert np.all(np.diff(chosen) > 0)  # positions, sorted
+    assert np.array_equal(chosen, label_sample(labels, per_cluster=3000))  # seeded: the same every time
