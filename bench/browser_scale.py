@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app  # noqa: E402
-from tests.test_e2e_browser import drag, plot_area, selected_count, use_tool  # noqa: E402
+from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app
+from tests.test_e2e_browser import drag, plot_area, selected_count, use_tool
 
 
 def server_peak_gb(port: str) -> float:
     """Peak resident memory of the `streamlit run` process serving `port` (VmHWM, GB)."""
-    pids = subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True).stdout.split()
+    pids = subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True, check=False).stdout.split()
     peaks = []
     for pid in pids:
         try:
@@ -39,7 +39,7 @@ def server_peak_gb(port: str) -> float:
 
 def server_cpu_s(port: str) -> float:
     """CPU seconds the `streamlit run` process serving `port` has used so far (user + system)."""
-    pids = subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True).stdout.split()
+    pids = subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True, check=False).stdout.split()
     ticks = 0
     for pid in pids:
         try:
