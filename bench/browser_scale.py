@@ -24,9 +24,15 @@ from tests.browser import browser_page, exceptions_on_page, running_app, wait_fo
 from tests.test_e2e_browser import drag, plot_area, selected_count, use_tool
 
 
+def server_pids(port: str) -> list[str]:
+    """The `streamlit run` process serving `port` (pgrep on its command line)."""
+    return subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True,
+                          check=False).stdout.split()
+
+
 def server_peak_gb(port: str) -> float:
     """Peak resident memory of the `streamlit run` process serving `port` (VmHWM, GB)."""
-    pids = subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True, check=False).stdout.split()
+    pids = server_pids(port)
     peaks = []
     for pid in pids:
         try:
@@ -39,7 +45,7 @@ def server_peak_gb(port: str) -> float:
 
 def server_cpu_s(port: str) -> float:
     """CPU seconds the `streamlit run` process serving `port` has used so far (user + system)."""
-    pids = subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True, text=True, check=False).stdout.split()
+    pids = server_pids(port)
     ticks = 0
     for pid in pids:
         try:
