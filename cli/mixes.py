@@ -8,23 +8,14 @@ import click
 
 from cli.main import emit, main, workspace_of
 from core.errors import MixmapError
-from core.filters import validate_name
-
-
-def _value(text: str):
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text
+from core.filters import parse_value, validate_name
 
 
 def where_condition(column: str, op: str, value: str) -> list:
     """A CLI triple as a slice "where": "in" takes a,b,c and "between" takes low,high."""
     if op in ("in", "between"):
-        return [column, op, [_value(v.strip()) for v in value.split(",")]]
-    return [column, op, _value(value)]
+        return [column, op, [parse_value(v.strip()) for v in value.split(",")]]
+    return [column, op, parse_value(value)]
 
 
 # ---- marks history --------------------------------------------------------------------------------------

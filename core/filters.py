@@ -129,3 +129,13 @@ class Condition:
         if self.op == "contains":
             return contains(self.column, self.value, allowed=allowed)  # type: ignore[arg-type]
         return compare(self.column, self.op, self.value, allowed=allowed)
+
+
+def parse_value(text: str) -> int | float | str:
+    """A value typed by a user (CLI argument, text box): an int or float when it reads as one, else the text."""
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text

@@ -15,14 +15,13 @@ import math
 import re
 import string
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from core.errors import IngestError
+from core.locks import dataset_lock
 from core.records import BadRow, file_sha256, iter_records, no_rows_error, preview_records, type_phrase
 
 __all__ = ["BadRow", "TextSpec", "file_sha256", "guess_spec", "ingest_file", "ingest_into", "iter_records",
@@ -300,22 +299,10 @@ def ingest_file(
     return IngestResult(rows=rows, bad_rows=bad[:max_bad_rows_reported], source_info=info, spec=spec)
 
 
-@contextmanager
-def _ingest_lock(dataset) -> Iterator[None]:
-    """One ingest at a time per dataset, across processes (fcntl; no-op without it): add_rows checks which ids
-    are stored, then appends, so two ingests of the same file at once would otherwise both add its rows."""
-    dataset.dir.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    with open(dataset.dir / ".ingest.lock", "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+def _ingest_lock(dataset):
+    """One ingest at a time per dataset, across processes: add_rows checks which ids are stored, then appends,
+    so two ingests of the same file at once would otherwise both add its rows."""
+    return dataset_lock(dataset, "ingest")
 
 
 def ingest_into(dataset, path: str | Path, **options) -> IngestResult:

@@ -20,17 +20,16 @@ unmarked and is left out of `read_marks`, so undoing restores exactly the marks 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.errors import StoreError
 from core.filters import compare
+from core.locks import dataset_lock
 from core.store import MARK_VALUES, MARKS_SCHEMA, write_json_atomic
 
 _TAGS = pa.list_(pa.string())
@@ -59,35 +58,9 @@ class MarksError(StoreError):
     """Nothing to undo / redo, or a marks version that does not exist."""
 
 
-_held = threading.local()
-
-
-@contextmanager
-def marks_lock(dataset) -> Iterator[None]:
-    """Serialise marking actions on one dataset across threads and processes (fcntl; no-op without it).
-
-    Re-entrant within a thread, so a locked action may call helpers that lock too.
-    """
-    key = str(dataset.dir)
-    held: set[str] = getattr(_held, "keys", None) or set()
-    _held.keys = held
-    if key in held:
-        yield
-        return
-    dataset.dir.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    with open(dataset.dir / ".marks.lock", "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        held.add(key)
-        try:
-            yield
-        finally:
-            held.discard(key)
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+def marks_lock(dataset):
+    """Serialise marking actions on one dataset across threads and processes (re-entrant within a thread)."""
+    return dataset_lock(dataset, "marks")
 
 
 # ---- reading ------------------------------------------------------------------------------------------

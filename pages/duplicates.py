@@ -26,7 +26,7 @@ from ui.duplicates import (
     text_box,
 )
 from ui.mapview import figure, load_frame
-from ui.state import dataset_picker, guard, jobs, show_jobs, workspace
+from ui.state import dataset_picker, guard, jobs, show_jobs, undo_banner, workspace
 
 METHOD_HELP = {
     "exact": "same text after lowercasing and removing punctuation and extra spaces",
@@ -119,17 +119,7 @@ notes += [f"{keepers_out:,} keepers are excluded already: those groups would kee
 st.caption(f"Preview: {summary['message']}" + "".join(f" · {n}" for n in notes),
            help="Nothing is marked until you press the button below.")
 
-applied = st.session_state.get("dups.applied")
-if applied and applied.get("dataset") == name:
-    left, right = st.columns([4, 1])
-    left.success(f"Marks v{applied['marks_version']}: {applied['message']}")
-    if right.button("Undo", key="dups.undo"):
-        from core.marks import undo
-
-        if guard(undo, dataset) is not None:
-            st.session_state["dups.applied"] = None
-            st.toast("Undone")
-            st.rerun()
+undo_banner("dups", dataset, "Marks v{marks_version}: {message}")
 if summary["removed"] and st.button(f"Exclude {summary['removed']:,} duplicates (keep one row per group)",
                                     key="dups.apply", type="primary"):
     result = guard(apply_dedup, dataset, method=method, threshold=threshold, policy=policy, grouping=grouping)

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import MixmapError
+from core.filters import parse_value
 from core.marks import diff_versions, history, redo, undo
 from core.mixes import list_mixes, load_mix, save_mix
 from core.report import compare_cards
@@ -34,15 +35,6 @@ WHOLE = "(whole dataset)"
 OPS = ("=", "!=", "<", "<=", ">", ">=", "in", "between", "contains")
 
 
-def _value(text: str):
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text
-
-
 def _default(key: str, value) -> None:
     """Seed a widget's value once through session state (widgets then take no value= argument)."""
     st.session_state.setdefault(key, value)
@@ -64,7 +56,7 @@ with slices_tab:
         op = cols[1].selectbox("Operator", OPS, key="mixes.where_op")
         text = cols[2].text_input("Value (in: a,b,c · between: low,high)", key="mixes.where_value")
         if text.strip():
-            value = [_value(v.strip()) for v in text.split(",")] if op in ("in", "between") else _value(text)
+            value = [parse_value(v.strip()) for v in text.split(",")] if op in ("in", "between") else parse_value(text)
             definition = {"where": [column, op, value]}
     elif kind == "full-text search":
         query = st.text_input("Words to find (LanceDB full-text index; any word matches)", key="mixes.fts")

@@ -19,7 +19,7 @@ from ui.quality import (
     style_map,
     top_rows,
 )
-from ui.state import dataset_picker, guard, show_jobs, workspace
+from ui.state import dataset_picker, guard, show_jobs, undo_banner, workspace
 
 st.title("Quality")
 name = dataset_picker()
@@ -131,17 +131,7 @@ st.plotly_chart(style_map(figure(mapped, color_by, highlight=selected)), key="qu
                 on_select=_remember_chart_selection, selection_mode=("box", "lasso"),
                 config={"displaylogo": False})
 
-applied = st.session_state.get("quality.applied")
-if applied and applied.get("dataset") == name:
-    left, right = st.columns([4, 1])
-    left.success(f"Excluded {applied['marked']:,} rows ({applied['message']})")
-    if right.button("Undo", key="quality.undo"):
-        from core.marks import undo
-
-        if guard(undo, dataset) is not None:
-            st.session_state["quality.applied"] = None
-            st.toast("Undone")
-            st.rerun()
+undo_banner("quality", dataset, "Excluded {marked:,} rows ({message})")
 
 if selected is None or not selected.any():
     st.info("Pick a cluster in the table or select rows on the map (box or lasso) to read and exclude them.")

@@ -117,3 +117,21 @@ def guard(fn, *args, **kwargs):
     except MixmapError as exc:
         st.error(str(exc))
         return None
+
+
+def undo_banner(page: str, dataset, text: str) -> None:
+    """The page's last bulk marking action (session key `<page>.applied`, formatted into `text`) with an
+    Undo button (`<page>.undo`) beside it."""
+    key = f"{page}.applied"
+    applied = st.session_state.get(key)
+    if not applied or applied.get("dataset") != dataset.name:
+        return
+    left, right = st.columns([4, 1])
+    left.success(text.format(**applied))
+    if right.button("Undo", key=f"{page}.undo"):
+        from core.marks import undo
+
+        if guard(undo, dataset) is not None:
+            st.session_state[key] = None
+            st.toast("Undone")
+            st.rerun()
