@@ -39,14 +39,51 @@ def cluster_vectors(vectors: np.ndarray, *, reducer=None, clusterer=None) -> np.
         return _cluster_by_sample(vectors, reducer=reducer, clusterer=clusterer)
     reducer = reducer or SizedUmap(n_components=5, min_dist=0.0, random_state=SEED)
     reduced = reducer.fit_transform(vectors)
-    if clusterer is None:
-        import hdbscan
+    if clusterer is not None:  # the caller's clusterer is used as given
+        return _fit_labels(clusterer, reduced)
+    size = default_min_cluster_size(n)
+    return split_dominant(reduced, _fit_labels(_hdbscan(size), reduced), lambda: _hdbscan(size))
 
-        size = default_min_cluster_size(n)
-        clusterer = hdbscan.HDBSCAN(min_cluster_size=size, min_samples=max(5, size // 4),
-                                    cluster_selection_method="eom", core_dist_n_jobs=1)
-    labels = clusterer.fit_predict(reduced) if hasattr(clusterer, "fit_predict") else clusterer.fit(reduced).labels_
+
+def _hdbscan(min_cluster_size: int):
+    import hdbscan
+
+    return hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, min_samples=max(5, min_cluster_size // 4),
+                           cluster_selection_method="eom", core_dist_n_jobs=1)
+
+
+def _fit_labels(clusterer, points: np.ndarray) -> np.ndarray:
+    labels = clusterer.fit_predict(points) if hasattr(clusterer, "fit_predict") else clusterer.fit(points).labels_
     return np.asarray(labels, dtype=np.int32)
+
+
+DOMINANT_SHARE = 0.5  # a cluster holding more than this share of the rows is split again
+
+
+def split_dominant(points: np.ndarray, labels: np.ndarray, make_clusterer, *, depth: int = 2) -> np.ndarray:
+    """Cluster again inside a cluster that holds most of the rows; ids renumbered 0..k-1, noise stays -1.
+
+    HDBSCAN's excess-of-mass selection sometimes keeps a parent cluster over its children when a few small
+    outlying groups are far away: a map of 1,500 mixed replies came back as one cluster of 1,504 and two
+    tiny ones, which tells a curator nothing. The dominant cluster's rows are clustered on their own (at
+    most `depth` times down); its rows left unclustered there become noise.
+    """
+    labels = np.asarray(labels, dtype=np.int32).copy()
+    clustered = labels[labels >= 0]
+    if depth <= 0 or not len(clustered):
+        return labels
+    counts = np.bincount(clustered)
+    biggest = int(counts.argmax())
+    if counts[biggest] <= DOMINANT_SHARE * len(labels):
+        return labels
+    members = np.flatnonzero(labels == biggest)
+    inner = split_dominant(points[members], _fit_labels(make_clusterer(), points[members]), make_clusterer,
+                           depth=depth - 1)
+    if len(set(inner.tolist()) - {NOISE}) < 2:
+        return labels  # no structure inside it: it really is one group
+    labels[members] = np.where(inner >= 0, inner + counts.size, NOISE)
+    kept = np.unique(labels[labels >= 0])
+    return np.where(labels >= 0, np.searchsorted(kept, labels), NOISE).astype(np.int32)
 
 
 def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> np.ndarray:

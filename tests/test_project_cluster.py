@@ -1,7 +1,7 @@
 """Projection keeps earlier points fixed; clusters recover planted topics and get keyword labels."""
 import numpy as np
 
-from core.cluster import label_clusters, label_sample, read_cluster_info
+from core.cluster import _hdbscan, label_clusters, label_sample, read_cluster_info, split_dominant
 from core.ingest import ingest_into
 from core.pipeline import build_dataset
 from tests.conftest import synthetic_rows, write_jsonl
@@ -46,3 +46,35 @@ def test_labels_come_from_a_capped_seeded_sample_of_each_cluster():
     assert counts == {0: 3000, 1: 10, -1: 3000}  # big clusters capped, small ones whole
     assert np.all(np.diff(chosen) > 0)  # positions, sorted
     assert np.array_equal(chosen, label_sample(labels, per_cluster=3000))  # seeded: the same every time
+
+
+def _parent_with_far_outliers(seed: int = 0) -> np.ndarray:
+    """Six sub-groups packed close together plus two small groups far away: excess-of-mass HDBSCAN keeps
+    the six as one parent cluster holding over 90% of the rows."""
+    rng = np.random.default_rng(seed)
+    near = [rng.normal(0, 0.3, (250, 5)) + np.eye(5)[c % 5] * 1.5 * (1 if c < 5 else -1) for c in range(6)]
+    far = [rng.normal(0, 0.2, (60, 5)) + 20, rng.normal(0, 0.2, (60, 5)) - 20]
+    return np.vstack(near + far)
+
+
+def test_a_cluster_holding_most_rows_is_split_into_its_sub_groups():
+    points = _parent_with_far_outliers()
+    plain = _hdbscan(22).fit_predict(points)
+    assert np.bincount(plain[plain >= 0]).max() > 0.9 * len(points)  # the failure this guards against
+    labels = split_dominant(points, plain, lambda: _hdbscan(22))
+    sizes = np.bincount(labels[labels >= 0])
+    assert len(sizes) >= 7 and sizes.max() < 0.25 * len(points)
+    assert sorted(set(labels.tolist()) - {-1}) == list(range(len(sizes)))  # ids stay 0..k-1
+    # each planted sub-group lands (mostly) in one cluster of its own
+    truth = np.repeat(np.arange(8), [250] * 6 + [60, 60])
+    for group in range(8):
+        got = labels[(truth == group) & (labels >= 0)]
+        assert np.bincount(got).max() >= 0.9 * len(got)
+
+
+def test_a_dominant_cluster_without_inner_structure_is_left_whole():
+    rng = np.random.default_rng(1)
+    points = np.vstack([rng.normal(0, 1, (900, 5)), rng.normal(0, 0.2, (60, 5)) + 30])
+    plain = _hdbscan(22).fit_predict(points)
+    assert np.bincount(plain[plain >= 0]).max() > 0.5 * len(points)
+    assert np.array_equal(split_dominant(points, plain, lambda: _hdbscan(22)), plain)
