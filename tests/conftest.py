@@ -99,3 +99,26 @@ def model_cache(tmp_path_factory) -> Path:
     path = Path(os.environ.get("MIXMAP_MODEL_CACHE") or tmp_path_factory.mktemp("models"))
     os.environ["MIXMAP_MODEL_CACHE"] = str(path)
     return path
+
+
+def open_app(workspace_root, monkeypatch, *, page: str | None = None, title: str | None = None,
+             session: dict | None = None, timeout: int = 60):
+    """app.py in a fresh AppTest on `workspace_root` (warm-up off, Streamlit caches cleared), switched to
+    `page` when given; asserts it ran without an exception and, when given, shows `title`."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MIXMAP_WORKSPACE", str(workspace_root))
+    monkeypatch.setenv("MIXMAP_WARMUP", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    if title:
+        assert at.title[0].value == title
+    return at

@@ -12,18 +12,16 @@ import sys
 import time
 
 import pytest
-import streamlit as st
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
-from streamlit.testing.v1 import AppTest
 
 from cli.main import main
 from core.errors import IngestError
 from core.ingest import TextSpec, ingest_file, ingest_into, preview_records
 from core.store import Workspace
 from tests.bad_inputs import CASES, write_corpus
-from tests.conftest import ROOT, synthetic_rows, write_jsonl
+from tests.conftest import ROOT, open_app, synthetic_rows, write_jsonl
 
 ERRORS = [c for c in CASES if c.outcome != "ok"]
 FUZZ_EXAMPLES = int(os.environ.get("MIXMAP_FUZZ_EXAMPLES", "150"))  # raise it for a deeper local run
@@ -170,13 +168,7 @@ def test_a_real_process_exits_1(corpus, ws_root):
 
 # ---- the Data page ------------------------------------------------------------------------------------------
 def test_data_page_shows_st_error_for_each_bad_file(corpus, ws_root, monkeypatch):
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(ws_root))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_app(ws_root, monkeypatch, page="pages/data.py")
     before = snapshot(ws_root)
     for case in ERRORS:
         if case.name == "wrong_column":
@@ -220,11 +212,7 @@ def test_preview_uses_the_same_messages_as_ingest(corpus):
 
 
 def test_data_page_preview_cuts_huge_cells(corpus, ws_root, monkeypatch):
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(ws_root))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/data.py").run()
+    at = open_app(ws_root, monkeypatch, page="pages/data.py")
     at.text_input(key="data.path").input(str(corpus["huge_line"])).run()
     assert not at.exception
     previews = [d.value for d in at.dataframe if "text" in d.value.columns]

@@ -308,25 +308,15 @@ def _missing_topics(n: int = 10) -> list[dict]:
 
 @pytest.fixture
 def coverage_app(built_dataset, fake_embedder, tmp_path, monkeypatch):
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import ROOT
+    from tests.conftest import open_app
 
     register_embedder(fake_embedder)
     extra = [dict(r, output=r["output"] + " court judge verdict") for r in synthetic_rows(8, seed=4)]
     extra += _missing_topics()  # two topics the data lacks, so there are gap pockets to show
     add_reference(built_dataset, write_jsonl(tmp_path / "ref.jsonl", extra), name="evalset")
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(built_dataset.workspace.root))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["dataset"] = "synth"
-    at.run()
-    at.switch_page("pages/coverage.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(built_dataset.workspace.root, monkeypatch, page="pages/coverage.py",
+                    session={"dataset": "synth"})
 
 
 def test_coverage_page_shows_the_reference_layer_and_gaps(coverage_app):

@@ -7,13 +7,10 @@ import shutil
 import time
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, write_jsonl
+from tests.conftest import open_app, write_jsonl
 from tests.dedup_data import SCRIPT, ids_by_position, write_planted
 
-APP = str(ROOT / "app.py")
 PAGE = "pages/duplicates.py"
 
 
@@ -34,16 +31,7 @@ def planted_built(workspace, tmp_path, fake_embedder):
 @pytest.fixture
 def page(planted_built, monkeypatch):
     ds, _ = planted_built
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(ds.workspace.root))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == "Duplicates"
-    return at
+    return open_app(ds.workspace.root, monkeypatch, page=PAGE, title="Duplicates")
 
 
 def metric(at, label: str) -> str:

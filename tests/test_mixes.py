@@ -309,21 +309,11 @@ def test_replay_of_a_plain_export_and_changed_sources(mixds, tmp_path):
 # ---- pages (AppTest) --------------------------------------------------------------------------------------
 @pytest.fixture
 def mixes_app(workspace, rows_file, monkeypatch):
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import ROOT
+    from tests.conftest import open_app
 
     ds = fast_build(workspace, rows_file)
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(workspace.root))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/mixes.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at, ds
+    return open_app(workspace.root, monkeypatch, page="pages/mixes.py"), ds
 
 
 def test_mixes_page_builds_saves_and_reports(mixes_app):

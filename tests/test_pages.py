@@ -2,24 +2,14 @@
 import json
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import open_app
 
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture
 def app(built_dataset, monkeypatch):
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(built_dataset.workspace.root))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(built_dataset.workspace.root, monkeypatch)
 
 
 def test_map_renders_the_dataset(app):
@@ -112,10 +102,5 @@ def test_export_page_writes_file_and_manifest(app, built_dataset, tmp_path):
 
 
 def test_empty_workspace_opens_on_the_sample(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(tmp_path / "fresh"))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_app(tmp_path / "fresh", monkeypatch, timeout=90)
     assert len(at.get("plotly_chart")) == 1, "the sample's prebuilt map should be ready at once"

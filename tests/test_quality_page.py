@@ -5,14 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.quality_store import score_dataset
-from tests.conftest import ROOT
+from tests.conftest import open_app
 from tests.quality_data import SLOP_CLUSTER, build_planted, write_planted
 
-APP = str(ROOT / "app.py")
 PAGE = "pages/quality.py"
 
 
@@ -22,16 +20,7 @@ def planted(workspace, tmp_path):
 
 
 def open_page(ds, monkeypatch) -> AppTest:
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(ds.workspace.root))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == "Quality"
-    return at
+    return open_app(ds.workspace.root, monkeypatch, page=PAGE, title="Quality")
 
 
 @pytest.fixture

@@ -9,18 +9,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
-from streamlit.testing.v1 import AppTest
 
 from cli.main import main
 from core.errors import FilterError
 from core.filters import Condition, compare, contains, in_list
 from core.ingest import ingest_into
 from core.store import Workspace
-from tests.conftest import ROOT, write_jsonl
+from tests.conftest import ROOT, open_app, write_jsonl
 from ui.uploads import upload_path
 
 NASTY = ["it's", "' OR 1=1 --", "' OR '1'='1", "\\", "\\'", "a\\'b", "''", "Robert'); DROP TABLE x;--",
@@ -207,12 +205,8 @@ def test_data_page_upload_writes_only_into_the_workspace(tmp_path, monkeypatch):
     ws = tmp_path / "ws"
     # a dataset, so the app does not install the sample into an empty workspace
     ingest_into(Workspace(ws).dataset("d", create=True), write_jsonl(tmp_path / "seed.jsonl", [{"text": "x"}]))
-    monkeypatch.setenv("MIXMAP_WORKSPACE", str(ws))
-    monkeypatch.setenv("MIXMAP_WARMUP", "0")
     monkeypatch.chdir(tmp_path)
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/data.py").run()
+    at = open_app(ws, monkeypatch, page="pages/data.py")
     at.radio(key="data.how").set_value("an upload").run()
     body = b'{"text": "uploaded row"}\n'
     for name in ["../../evil.jsonl", "../evil.jsonl", "/tmp/evil-abs.jsonl", "..\\evil.jsonl"]:
