@@ -172,11 +172,14 @@ class Dataset:
         return [t for t in self._all_tables() if t.startswith(prefix)]
 
     def _all_tables(self) -> list[str]:
-        db = self.workspace.db
-        try:
-            return list(db.table_names(limit=100000))
-        except TypeError:
-            return list(db.table_names())
+        names: list[str] = []
+        token = None
+        while True:  # list_tables is paged
+            page = self.workspace.db.list_tables(page_token=token, limit=1000)
+            names += page.tables
+            token = page.page_token
+            if not token or not page.tables:
+                return names
 
     def _open(self, kind: str):
         try:
