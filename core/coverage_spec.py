@@ -129,16 +129,10 @@ def specs_dir(workspace) -> Path:
 
 def save_spec(workspace, spec: Spec) -> Path:
     """Write the spec to <workspace>/specs/<name>.yaml (atomically; replaces a spec of the same name)."""
-    import os
-    import tempfile
+    from core.atomic import write_text_atomic
 
-    folder = specs_dir(workspace)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{spec.name}.yaml"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{spec.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(spec.to_yaml())
-    os.replace(tmp, path)
+    path = specs_dir(workspace) / f"{spec.name}.yaml"
+    write_text_atomic(path, spec.to_yaml())
     return path
 
 

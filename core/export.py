@@ -18,8 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.atomic import write_json_atomic
 from core.errors import MixmapError
-from core.store import write_json_atomic
 
 FORMATS = ("jsonl", "parquet", "csv", "hf")
 MARKED = ("include", "exclude", "any")

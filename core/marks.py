@@ -27,10 +27,11 @@ from collections.abc import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.atomic import write_json_atomic
 from core.errors import StoreError
 from core.filters import compare
 from core.locks import dataset_lock
-from core.store import MARK_VALUES, MARKS_SCHEMA, write_json_atomic
+from core.store import MARK_VALUES, MARKS_SCHEMA
 
 _TAGS = pa.list_(pa.string())
 LOG_SCHEMA = pa.schema(

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.atomic import write_json_atomic
 from core.filters import validate_name
 from core.sampling import (
     STRATEGIES,
@@ -52,7 +53,6 @@ from core.slices import (
     referenced_slices,
     resolve_slice,
 )
-from core.store import write_json_atomic
 
 MARKED = ("exclude", "include", "any")
 QUOTAS = ("rows", "tokens", "weight")

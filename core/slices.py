@@ -28,9 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.atomic import write_json_atomic
 from core.errors import MixmapError
 from core.filters import OPERATORS, Condition, all_of, validate_name
-from core.store import ROW_COLUMNS, write_json_atomic
+from core.store import ROW_COLUMNS
 
 KINDS = ("all", "where", "fts", "semantic", "ids", "slice", "and", "or", "not")
 WHERE_OPS = (*OPERATORS, "in", "between", "contains")

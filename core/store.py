@@ -17,7 +17,6 @@ import json
 import os
 import random
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.atomic import write_json_atomic
 from core.errors import StoreError
 from core.filters import validate_name
 
@@ -45,21 +45,6 @@ MARK_VALUES = ("include", "exclude", "")
 
 def resolve_workspace(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("MIXMAP_WORKSPACE") or DEFAULT_WORKSPACE).expanduser().resolve()
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON beside the target, fsync, then rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True, default=str)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _is_conflict(exc: Exception) -> bool:

@@ -11,7 +11,7 @@ from core.coverage_spec import list_specs, parse_spec, read_spec, save_spec, spe
 from core.errors import MixmapError
 from ui import coverage as cov
 from ui.mapview import load_frame, resolve_selection
-from ui.state import dataset_picker, guard, jobs, show_jobs, workspace
+from ui.state import chosen_dataset, guard, jobs, show_jobs, workspace
 
 UNITS = {"cluster": "gap pockets (reference rows the data lacks)", "cell": "map cells", "map_cluster": "the data's own clusters"}
 SPEC_EXAMPLE = """name: my-spec
@@ -28,11 +28,7 @@ capabilities:
 
 st.title("Coverage")
 ws = workspace()
-name = dataset_picker()
-if name is None:
-    st.info("No datasets yet. Load the sample or your own file on the Data page.")
-    st.stop()
-dataset = ws.dataset(name)
+name, dataset = chosen_dataset(jobs=False)
 if is_reference(dataset) and dataset.meta.get("map_of") in ws.list_datasets():
     st.caption(f"**{name}** is a reference set; showing the dataset whose map it is on, **{dataset.meta['map_of']}**.")
     name = dataset.meta["map_of"]

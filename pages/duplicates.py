@@ -26,7 +26,7 @@ from ui.duplicates import (
     text_box,
 )
 from ui.mapview import figure, load_frame
-from ui.state import dataset_picker, guard, jobs, show_jobs, undo_banner, workspace
+from ui.state import chosen_dataset, guard, jobs, undo_banner
 
 METHOD_HELP = {
     "exact": "same text after lowercasing and removing punctuation and extra spaces",
@@ -43,12 +43,7 @@ SHOW_MEMBERS = 6
 LIST_GROUPS = 5_000
 
 st.title("Duplicates")
-name = dataset_picker()
-if name is None:
-    st.info("No datasets yet. Load the sample or your own file on the Data page.")
-    st.stop()
-show_jobs(name)
-dataset = workspace().dataset(name)
+name, dataset = chosen_dataset()
 
 method = st.radio("Method", METHODS, horizontal=True, key="dups.method",
                   format_func=lambda m: {"minhash": "fuzzy (MinHash)"}.get(m, m))

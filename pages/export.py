@@ -8,16 +8,12 @@ import streamlit as st
 
 from core.export import FORMATS, export_rows, manifest_path
 from core.mixes import export_mix, list_mixes
-from ui.state import dataset_picker, guard, workspace
+from ui.state import chosen_dataset, guard, workspace
 
 FORMAT_NAMES = {"jsonl": "JSONL", "parquet": "Parquet", "csv": "CSV", "hf": "Hugging Face datasets folder (save_to_disk)"}
 
 st.title("Export")
-name = dataset_picker()
-if name is None:
-    st.info("No datasets yet. Load one on the Data page.")
-    st.stop()
-dataset = workspace().dataset(name)
+name, dataset = chosen_dataset(jobs=False)
 marks = dataset.read_marks()
 included = sum(1 for m in marks.column("mark").to_pylist() if m == "include")
 excluded = sum(1 for m in marks.column("mark").to_pylist() if m == "exclude")

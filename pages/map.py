@@ -4,16 +4,10 @@ import streamlit as st
 from core.cluster import read_cluster_info
 from core.view import full_rows, numeric_columns
 from ui.mapview import figure, load_frame, resolve_selection
-from ui.state import dataset_picker, guard, show_jobs, start_build, workspace
+from ui.state import chosen_dataset, guard, start_build
 
 st.title("Map")
-name = dataset_picker()
-if name is None:
-    st.info("No datasets yet. Load the sample or your own file on the Data page.")
-    st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
-    st.stop()
-show_jobs(name)
-dataset = workspace().dataset(name)
+name, dataset = chosen_dataset()
 if not dataset.has_frame("layout"):
     st.warning(f"**{name}** is not on the map yet: build it (embed → project → cluster).")
     left, right = st.columns(2)

@@ -22,14 +22,10 @@ from ui.mixes import (
     slice_count,
     slice_counts,
 )
-from ui.state import dataset_picker, guard, workspace
+from ui.state import chosen_dataset, guard
 
 st.title("Mixes")
-name = dataset_picker()
-if name is None:
-    st.info("No datasets yet. Load one on the Data page.")
-    st.stop()
-dataset = workspace().dataset(name)
+name, dataset = chosen_dataset(jobs=False)
 ALL_ROWS = "(all rows)"
 WHOLE = "(whole dataset)"
 OPS = ("=", "!=", "<", "<=", ">", ">=", "in", "between", "contains")

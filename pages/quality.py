@@ -19,15 +19,10 @@ from ui.quality import (
     style_map,
     top_rows,
 )
-from ui.state import dataset_picker, guard, show_jobs, undo_banner, workspace
+from ui.state import chosen_dataset, guard, undo_banner
 
 st.title("Quality")
-name = dataset_picker()
-if name is None:
-    st.info("No datasets yet. Load the sample or your own file on the Data page.")
-    st.stop()
-show_jobs(name)
-dataset = workspace().dataset(name)
+name, dataset = chosen_dataset()
 running = scoring(name)
 
 if not dataset.has_frame("signals"):

@@ -86,6 +86,19 @@ def dataset_picker(*, sidebar: bool = True) -> str | None:
     return chosen
 
 
+def chosen_dataset(*, jobs: bool = True):
+    """(name, Dataset) the page works on, from the sidebar picker; with no dataset yet, a pointer to the
+    Data page and a stop. `jobs` shows the dataset's background jobs with their progress bars."""
+    name = dataset_picker()
+    if name is None:
+        st.info("No datasets yet. Load the sample or your own file on the Data page.")
+        st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
+        st.stop()
+    if jobs:
+        show_jobs(name)
+    return name, workspace().dataset(name)
+
+
 def show_jobs(dataset: str | None = None) -> None:
     """Progress bars for the jobs of a dataset; reruns itself every second while any job runs."""
     registry = jobs()
