@@ -54,3 +54,21 @@ def ids_by_position(dataset) -> list[str]:
     """Row ids in file order (row_index), to translate planted positions into ids."""
     table = dataset.read_rows(["id", "row_index"]).sort_by("row_index")
     return table.column("id").to_pylist()
+
+
+def planted_dataset(workspace, folder: Path, embedder, *, mapped: bool):
+    """(dataset "dups", {group name: [ids, original first]}): the 49 planted rows ingested and embedded with
+    `embedder`; also projected and clustered when `mapped`."""
+    from core.embed import embed_dataset
+    from core.ingest import ingest_into
+    from core.pipeline import build_dataset
+
+    path, groups = write_planted(folder)
+    ds = workspace.dataset("dups", create=True)
+    ingest_into(ds, path)
+    if mapped:
+        build_dataset(ds, embedder)
+    else:
+        embed_dataset(ds, embedder)
+    ids = ids_by_position(ds)
+    return ds, {name: [ids[p] for p in members] for name, members in groups.items()}

@@ -21,7 +21,7 @@ from core.dedup_store import (
 )
 from core.errors import MixmapError
 from tests.conftest import synthetic_rows, write_jsonl
-from tests.dedup_data import ids_by_position, write_planted
+from tests.dedup_data import planted_dataset
 
 EXACT = ("exact3", "case")
 NEAR = ("near_2", "near_3", "near_4", "near_5", "script")
@@ -30,15 +30,7 @@ NEAR = ("near_2", "near_3", "near_4", "near_5", "script")
 @pytest.fixture
 def planted(workspace, tmp_path, fake_embedder):
     """(dataset, {group name: [ids, original first]}): 49 rows, 7 planted groups, embedded (fake), not mapped."""
-    from core.embed import embed_dataset
-    from core.ingest import ingest_into
-
-    path, groups = write_planted(tmp_path)
-    ds = workspace.dataset("dups", create=True)
-    ingest_into(ds, path)
-    embed_dataset(ds, fake_embedder)
-    ids = ids_by_position(ds)
-    return ds, {name: [ids[p] for p in members] for name, members in groups.items()}
+    return planted_dataset(workspace, tmp_path, fake_embedder, mapped=False)
 
 
 def group_sets(table) -> set[frozenset]:

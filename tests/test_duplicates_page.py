@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.conftest import open_app, write_jsonl
-from tests.dedup_data import SCRIPT, ids_by_position, write_planted
+from tests.dedup_data import SCRIPT, planted_dataset
 
 PAGE = "pages/duplicates.py"
 
@@ -17,15 +17,7 @@ PAGE = "pages/duplicates.py"
 @pytest.fixture
 def planted_built(workspace, tmp_path, fake_embedder):
     """The planted-duplicates dataset (49 rows, 7 groups), embedded with the fake embedder and mapped."""
-    from core.ingest import ingest_into
-    from core.pipeline import build_dataset
-
-    path, groups = write_planted(tmp_path)
-    ds = workspace.dataset("dups", create=True)
-    ingest_into(ds, path)
-    build_dataset(ds, fake_embedder)
-    ids = ids_by_position(ds)
-    return ds, {name: [ids[p] for p in members] for name, members in groups.items()}
+    return planted_dataset(workspace, tmp_path, fake_embedder, mapped=True)
 
 
 @pytest.fixture
