@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.mapview import MAX_POINTS, display_sample, figure
+from ui.mapview import MAX_POINTS, cluster_labels, display_sample, figure
 
 
 def big_frame(n: int = 150_000, tiny: int = 20) -> pd.DataFrame:
@@ -41,3 +41,25 @@ def test_small_maps_draw_every_row_and_no_density_layer():
     fig = figure(frame, "cluster_label")
     assert not [t for t in fig.data if t.type == "heatmap"]
     assert sum(len(t.x) for t in fig.data) == len(frame)
+
+
+def test_the_biggest_clusters_are_named_on_the_map_with_markup_neutralised():
+    frame = big_frame(3000, tiny=5)
+    frame.loc[frame["cluster"] == 3, "cluster_label"] = "3: <b>bold</b> · a&b · third"
+    frame.loc[frame["cluster"] == 99, "cluster"] = -1  # noise gets no name
+    frame["y"] = frame["y"] * 0.1 + frame["cluster"] * 3.0  # clusters on a diagonal: no two names overlap
+    fig = figure(frame, "cluster_label")
+    texts = {a.text: (a.x, a.y) for a in fig.layout.annotations}
+    assert len(texts) == 10 and "‹b›bold‹/b› · a&amp;b" in texts
+    x, y = texts["‹b›bold‹/b› · a&amp;b"]
+    assert abs(x - 9.0) < 0.2 and abs(y - 9.0) < 0.2  # at the cluster's median
+    # distinct colours for the clusters; noise and "other" are grey
+    colours = [t.marker.color for t in fig.data if t.type == "scattergl"]
+    assert len(set(colours)) == len(colours)
+
+
+def test_a_name_that_would_overlap_a_bigger_clusters_name_is_left_out():
+    frame = pd.DataFrame({"x": [0.0] * 30 + [0.1] * 10 + [10.0] * 5, "y": [0.0] * 45,
+                          "cluster": [0] * 30 + [1] * 10 + [2] * 5})
+    frame["cluster_label"] = frame["cluster"].map({0: "0: big · one", 1: "1: small · near", 2: "2: far · away"})
+    assert [label["text"] for label in cluster_labels(frame)] == ["big · one", "far · away"]

@@ -12,7 +12,15 @@ from ui.state import workspace
 
 MAX_POINTS = 100_000  # the browser gets at most this many points (Plotly WebGL is comfortable here)
 HOVER_TEXT_MAX = 50_000  # per-point hover text makes the payload ~4.5x larger: only below this
-MAX_CATEGORIES = 24
+MAX_CATEGORIES = 36
+MAP_LABELS = 30  # cluster names drawn on the map, biggest clusters first
+LABEL_GAP = (0.12, 0.035)  # a name is left out when it would overlap a bigger cluster's (share of the map)
+# 36 distinct colours (Plotly's default ten repeat, so cluster 7 and 17 looked alike); grey for the rest
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+           "#3366cc", "#dc3912", "#109618", "#990099", "#0099c6", "#dd4477", "#66aa00", "#b82e2e", "#316395",
+           "#994499", "#22aa99", "#aaaa11", "#6633cc", "#e67300", "#8b0707", "#651067", "#329262", "#5574a6",
+           "#3b3eac", "#b77322", "#16d620", "#b91383", "#f4359e", "#9c5935", "#a9c413", "#2a778d", "#668d1c")
+GREYS = {"other": "#9e9e9e", "noise (unclustered)": "#cfcfcf", "(unmarked)": "#b0b0b0"}
 DENSITY_BINS = 160  # the density layer under a sampled map: 160 x 160 cells
 
 
@@ -77,6 +85,7 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
             view["snippet"] = [snippet(t) for t in texts]
         else:
             view["snippet"] = ""
+    size = point_size(len(view))
     fig = go.Figure()
     if len(view) < len(frame):
         fig.add_trace(density_layer(frame))
@@ -86,15 +95,17 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
         categories = view[color_by].astype(str).replace("", "(unmarked)")
         top = categories.value_counts().index[:MAX_CATEGORIES]
         categories = categories.where(categories.isin(top), "other")
+        colours = iter(PALETTE)
         for cat in categories.value_counts().index:
             part = view[categories == cat]
+            colour = GREYS.get(cat) or next(colours)
             fig.add_trace(go.Scattergl(
-                x=part["x"], y=part["y"], name=str(cat)[:40], marker=dict(size=5, opacity=0.75),
+                x=part["x"], y=part["y"], name=str(cat)[:40], marker=dict(size=size, opacity=0.75, color=colour),
                 hovertext=_hover(part) if hover else None, **common))
     else:
         fig.add_trace(go.Scattergl(
             x=view["x"], y=view["y"], name=color_by,
-            marker=dict(size=4, opacity=0.8, color=view[color_by], colorscale="Viridis", showscale=True,
+            marker=dict(size=max(3, size - 1), opacity=0.8, color=view[color_by], colorscale="Viridis", showscale=True,
                         colorbar=dict(title=color_by)),
             hovertext=_hover(view) if hover else None, **common))
     if highlight is not None and highlight.any():
@@ -104,12 +115,46 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
             part = part.sample(MAX_POINTS // 50, random_state=0)
         ring = "black" if len(part) < 500 else "rgba(0,0,0,0.3)"
         fig.add_trace(go.Scattergl(x=part["x"], y=part["y"], name="selected", mode="markers", hoverinfo="skip",
-                                   marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1, color=ring))))
+                                   marker=dict(size=size + 3, color="rgba(0,0,0,0)", line=dict(width=1, color=ring))))
+    for label in cluster_labels(frame):
+        fig.add_annotation(**label, showarrow=False, font=dict(size=11, color="#222"),
+                           bgcolor="rgba(255,255,255,0.7)", borderpad=1)
     # the top margin gives the modebar a row of its own, above the legend
     fig.update_layout(height=640, margin=dict(l=0, r=0, t=36, b=0), dragmode="lasso",
                       legend=dict(itemsizing="constant", font=dict(size=10)),
                       xaxis=dict(visible=False), yaxis=dict(visible=False), uirevision="map")
     return fig
+
+
+def point_size(drawn: int) -> int:
+    """Marker size for `drawn` points: a 2,000-row map in 4-pixel dots is mostly white space."""
+    return 8 if drawn <= 5_000 else 6 if drawn <= 20_000 else 5 if drawn <= 50_000 else 4
+
+
+def cluster_labels(frame: pd.DataFrame, limit: int = MAP_LABELS) -> list[dict]:
+    """x, y, text of the names drawn on the map: the `limit` biggest clusters (noise has no name), each at
+    its rows' median, named by its first two keywords, leaving out names that would overlap a bigger one. Plotly reads annotation text as markup, so angle
+    brackets and ampersands from the data are replaced."""
+    if "cluster" not in frame.columns or "cluster_label" not in frame.columns:
+        return []
+    clustered = frame[frame["cluster"] >= 0]
+    if clustered.empty:
+        return []
+    groups = clustered.groupby("cluster")
+    sizes = groups.size().sort_values(ascending=False).head(limit)
+    centres = groups[["x", "y"]].median().loc[sizes.index]
+    names = groups["cluster_label"].first().loc[sizes.index]
+    span_x = float(np.ptp(frame["x"].to_numpy())) or 1.0
+    span_y = float(np.ptp(frame["y"].to_numpy())) or 1.0
+    labels, placed = [], []
+    for cluster, (x, y) in centres.iterrows():  # biggest first, so a smaller neighbour's name gives way
+        if any(abs(x - px) < LABEL_GAP[0] * span_x and abs(y - py) < LABEL_GAP[1] * span_y for px, py in placed):
+            continue
+        placed.append((x, y))
+        words = str(names[cluster]).split(": ", 1)[-1].split(" · ")[:2]
+        text = " · ".join(words).replace("&", "&amp;").replace("<", "‹").replace(">", "›")
+        labels.append({"x": float(x), "y": float(y), "text": text})
+    return labels
 
 
 def density_layer(frame: pd.DataFrame, bins: int = DENSITY_BINS) -> go.Heatmap:
