@@ -1,4 +1,4 @@
-"""`mixmap select`: the rows inside a box or polygon on the map, resolved against every row."""
+"""`mixmap select`: the rows inside a box or polygon on the map; `mixmap search`: rows by words, text or meaning."""
 from __future__ import annotations
 
 import json
@@ -30,6 +30,29 @@ def select(ctx, name, box, polygon, limit, ids_only, as_json):
         return
     lines = [f"{result['count']:,} rows inside"] + [f"{r['id']}\t{r['source']}\t{r['snippet']}" for r in result["rows"]]
     emit({k: v for k, v in result.items() if k != "ids"}, as_json, "\n".join(lines))
+
+
+@main.command()
+@click.argument("name")
+@click.argument("query")
+@click.option("--by", type=click.Choice(["words", "text", "meaning"]), default="words", show_default=True,
+              help="words: full-text (BM25, any word); text: exact substring; meaning: nearest embeddings.")
+@click.option("-k", "--k", "k", default=200, show_default=True, help="At most this many rows.")
+@click.option("--limit", default=20, show_default=True, help="How many rows to print.")
+@click.option("--ids-only", is_flag=True, help="Print every matching id (one per line, or a JSON list).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx, name, query, by, k, limit, ids_only, as_json):
+    """Rows of NAME matching QUERY, best first (pipe --ids-only into `mixmap mark --ids-file -`)."""
+    from core.search import search_rows
+
+    result = search_rows(workspace_of(ctx).dataset(name), query, by=by, k=k, show=limit)
+    if ids_only:
+        emit(result["ids"], as_json, "\n".join(result["ids"]))
+        return
+    lines = [f"{result['count']:,} rows match ({by})"] + [f"{r['id']}\t{r['source']}\t{r['snippet']}"
+                                                          for r in result["rows"]]
+    emit({key: v for key, v in result.items() if key != "ids"}, as_json, "\n".join(lines))
 
 
 def _read_polygon(handle) -> tuple[list[float], list[float]]:

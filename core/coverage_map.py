@@ -19,40 +19,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from core.embed import dataset_embedder as embedder_for
+from core.embed import register_embedder  # noqa: F401  (re-exported)
 from core.errors import MixmapError
 from core.project import SizedUmap
 
 ROLE_REFERENCE = "reference"
 REDUCER_FILE = "reducer_2d.joblib"
-_EMBEDDERS: dict[str, object] = {}
 
 
 class CoverageError(MixmapError):
     """A reference, spec or coverage request that cannot be served as asked."""
-
-
-# ---- embedders ------------------------------------------------------------------------------------------
-def register_embedder(embedder) -> None:
-    """Make a custom Embedder (any object with name, dim, embed) findable by its name for coverage work.
-
-    References and specs must be embedded with the candidate's own model; built-in models are found by
-    name, a user's own embedder (as passed to build_dataset) must be registered here first.
-    """
-    _EMBEDDERS[embedder.name] = embedder
-
-
-def embedder_for(dataset):
-    """The embedder that made `dataset`'s vectors: registered ones first, then the built-in models."""
-    from core.embed import DEFAULT_MODEL, STATIC_MODEL, load_embedder
-
-    name = dataset.meta.get("model")
-    if not name:
-        raise CoverageError(f"dataset {dataset.name!r} has no embeddings yet; run `mixmap build {dataset.name}` first")
-    if name in _EMBEDDERS:
-        return _EMBEDDERS[name]
-    if name == STATIC_MODEL:
-        return load_embedder(fast=True, workspace=dataset.workspace.root)
-    return load_embedder(None if name == DEFAULT_MODEL else name)
 
 
 # ---- placing sets on one map ----------------------------------------------------------------------------

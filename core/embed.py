@@ -134,6 +134,31 @@ def load_embedder(model: str | None = None, *, fast: bool = False, workspace: Pa
     return SentenceTransformerEmbedder(model)
 
 
+_REGISTERED: dict[str, Embedder] = {}
+
+
+def register_embedder(embedder: Embedder) -> None:
+    """Make a custom Embedder (any object with name, dim, embed) findable by its name.
+
+    Searches by meaning, coverage references and specs embed their text with the dataset's own model, found
+    by the name in its meta; built-in models are found by name, a user's own embedder (as passed to
+    build_dataset) must be registered here first.
+    """
+    _REGISTERED[embedder.name] = embedder
+
+
+def dataset_embedder(dataset) -> Embedder:
+    """The embedder that made `dataset`'s vectors: registered ones first, then the built-in models."""
+    name = dataset.meta.get("model")
+    if not name:
+        raise EmbedError(f"dataset {dataset.name!r} has no embeddings yet; run `mixmap build {dataset.name}` first")
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    if name == STATIC_MODEL:
+        return load_embedder(fast=True, workspace=dataset.workspace.root)
+    return load_embedder(None if name == DEFAULT_MODEL else name)
+
+
 def _text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 

@@ -298,20 +298,10 @@ def _lance_read(read, column: str, op: str, value: Any) -> list[str]:
     return [] if table is None else table.column("id").to_pylist()
 
 
-def dataset_embedder(dataset):
-    """The embedder the dataset's vectors came from (for semantic queries)."""
-    from core.embed import STATIC_MODEL, load_embedder
-
-    model = dataset.meta.get("model")
-    if not model:
-        raise MixError(f"{dataset.name} has no embeddings yet; build it before using semantic search")
-    if model == STATIC_MODEL:
-        return load_embedder(fast=True, workspace=dataset.workspace.root)
-    return load_embedder(model)
-
-
 def _semantic(ctx: SliceContext, query: str, k: int, max_distance: float | None) -> np.ndarray:
     if ctx.embedder is None:
+        from core.embed import dataset_embedder
+
         ctx.embedder = dataset_embedder(ctx.dataset)
     vector = np.asarray(ctx.embedder.embed([query]), dtype=np.float32)[0]
     hits = ctx.dataset.search_vectors(vector, k=int(k))

@@ -1,9 +1,10 @@
-"""Map page: the dataset as a 2-D map; select with box or lasso, read the rows, mark them."""
+"""Map page: the dataset as a 2-D map; select with box, lasso, a cluster or a search; read the rows, mark them."""
 import streamlit as st
 
 from core.cluster import read_cluster_info
 from core.view import full_rows, numeric_columns
-from ui.mapview import figure, load_frame, resolve_selection
+from core.search import MODES as SEARCH_MODES
+from ui.mapview import figure, load_frame, resolve_selection, search_hits
 from ui.state import chosen_dataset, guard, start_build
 
 st.title("Map")
@@ -28,21 +29,47 @@ color_by = st.sidebar.selectbox("Colour by", options, key="map.color_by",
 clusters = read_cluster_info(dataset)
 
 
+def _only(key: str, value) -> None:
+    # Widget callbacks copy each way of selecting into our own keys, so a selection survives reruns caused
+    # by other widgets (marking), and the most recent of map / cluster table / search wins.
+    for other in ("map.selection", "map.cluster_pick", "map.search_pick"):
+        st.session_state[other] = None
+    st.session_state[key] = value
+
+
 def _remember_chart_selection():
-    # Widget callbacks copy the selection into our own keys, so it survives reruns caused by other
-    # widgets (marking) and the most recent of map / cluster table wins.
-    st.session_state["map.selection"] = dict(st.session_state.get("map.chart") or {}).get("selection")
-    st.session_state["map.cluster_pick"] = None
+    _only("map.selection", dict(st.session_state.get("map.chart") or {}).get("selection"))
 
 
 def _remember_cluster_pick():
     rows = dict(st.session_state.get("map.clusters") or {}).get("selection", {}).get("rows", [])
-    st.session_state["map.cluster_pick"] = clusters[rows[0]]["cluster"] if rows and rows[0] < len(clusters) else None
-    st.session_state["map.selection"] = None
+    _only("map.cluster_pick", clusters[rows[0]]["cluster"] if rows and rows[0] < len(clusters) else None)
 
 
+def _remember_search():
+    query = (st.session_state.get("map.search") or "").strip()
+    by, k = st.session_state.get("map.search_by", "words"), st.session_state.get("map.search_k", 200)
+    _only("map.search_pick", (query, by, int(k)) if query else None)
+
+
+search_cols = st.columns([4, 3, 1])
+search_cols[0].text_input("Search", key="map.search", on_change=_remember_search,
+                          placeholder="words, an exact phrase, or a meaning; Enter to search")
+search_cols[1].radio("Search by", SEARCH_MODES, horizontal=True, key="map.search_by", on_change=_remember_search,
+                     help="words: full text, any word (BM25) · text: the exact phrase · meaning: the nearest rows "
+                          "by embedding, whatever their words")
+search_cols[2].number_input("At most", min_value=1, max_value=1_000_000, value=200, step=100, key="map.search_k",
+                            on_change=_remember_search)
+
+ranked: list[str] | None = None  # search hits, best first
 picked_cluster = st.session_state.get("map.cluster_pick")
-if picked_cluster is not None and picked_cluster in {c["cluster"] for c in clusters}:
+search_pick = st.session_state.get("map.search_pick")
+if search_pick:
+    query, by, k = search_pick
+    ranked = guard(search_hits, name, query, by, k) or []
+    selected = frame["id"].isin(ranked).to_numpy()
+    selection_label = f"search by {by}: {query[:60]!r}"
+elif picked_cluster is not None and picked_cluster in {c["cluster"] for c in clusters}:
     selected = (frame["cluster"] == picked_cluster).to_numpy()
     label = next(c["label"] for c in clusters if c["cluster"] == picked_cluster)
     selection_label = f"cluster {label}"
@@ -60,10 +87,15 @@ with st.expander(f"Clusters ({len(clusters)}) — pick one to select it", expand
                  width="stretch", height=260)
 
 if selected is None or not selected.any():
-    st.info("Select rows on the map (box or lasso) or pick a cluster to read and mark them.")
+    if search_pick:
+        st.info(f"No rows match the {selection_label}.")
+    st.info("Select rows on the map (box or lasso), pick a cluster or search to read and mark them.")
     st.stop()
 
 ids = frame.loc[selected, "id"].tolist()
+if ranked is not None:  # a search lists its rows best first
+    on_map = set(ids)
+    ids = [i for i in ranked if i in on_map]
 st.subheader(f"{len(ids):,} rows selected ({selection_label})")
 counts = frame.loc[selected, "mark"].replace("", "unmarked").value_counts().to_dict()
 st.caption(" · ".join(f"{k}: {v:,}" for k, v in counts.items()))
@@ -83,7 +115,7 @@ if apply:
         st.rerun()
 
 page_size = 200
-shown = frame.loc[selected, ["id", "source", "cluster_label", "mark", "tags"]].head(page_size)
+shown = frame.set_index("id").loc[ids[:page_size], ["source", "cluster_label", "mark", "tags"]].reset_index()
 texts = full_rows(dataset, shown["id"].tolist())
 shown = shown.merge(texts[["id", "text"]], on="id", how="left")
 st.dataframe(shown, hide_index=True, width="stretch", key="map.selected_table",

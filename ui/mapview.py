@@ -177,6 +177,21 @@ def _hover(part: pd.DataFrame) -> list[str]:
             for lab, snip in zip(part["cluster_label"].astype(str), part["snippet"].astype(str))]
 
 
+@st.cache_data(show_spinner="Searching…", max_entries=16)
+def _search(root: str, name: str, stamp: tuple, query: str, by: str, k: int) -> list[str]:
+    from core.search import search_ids
+    from ui.mixes import embedder
+
+    return search_ids(workspace().dataset(name), query, by=by, k=k, embedder=embedder(name) if by == "meaning" else None)
+
+
+def search_hits(name: str, query: str, by: str, k: int) -> list[str]:
+    """Ids matching a search, best first (cached per query until the rows or vectors change)."""
+    ds = workspace().dataset(name)
+    stamp = (ds.version("rows"), ds.meta.get("model"))
+    return _search(str(workspace().root), name, stamp, query, by, int(k))
+
+
 def resolve_selection(frame: pd.DataFrame, state: dict | None) -> np.ndarray | None:
     """Boolean mask over all rows for the chart's selection state, or None when nothing is selected."""
     if not state:

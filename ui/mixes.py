@@ -11,7 +11,7 @@ from ui.state import workspace
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
 def _embedder(root: str, name: str, model: str):
-    from core.slices import dataset_embedder
+    from core.embed import dataset_embedder
 
     return dataset_embedder(workspace().dataset(name))
 

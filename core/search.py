@@ -1,0 +1,64 @@
+"""Search a dataset: by words (BM25 full text), by exact text (substring), or by meaning (nearest embeddings).
+
+Each mode returns row ids, best first, so a page can highlight them on the map and a curator can mark them.
+The query is user input: the substring mode goes through core.filters (quoted, LIKE wildcards escaped), the
+others never become SQL.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from core.errors import MixmapError
+
+MODES = ("words", "text", "meaning")
+MAX_QUERY_CHARS = 1000
+DEFAULT_K = 200
+
+
+class SearchError(MixmapError):
+    """A search that cannot run as asked; the message says how to fix it."""
+
+
+def search_ids(dataset, query: str, *, by: str = "words", k: int = DEFAULT_K, embedder=None) -> list[str]:
+    """Ids of at most `k` rows matching `query`, best first.
+
+    words   full-text search on the row text (any word; stemmed, stop words dropped), BM25 order
+    text    the exact text anywhere in the row, case-insensitive, in stored order
+    meaning the k rows nearest the query's embedding (the dataset's own model), nearest first
+    """
+    query = (query or "").strip()
+    if by not in MODES:
+        raise SearchError(f"search mode {by!r} is not one of {', '.join(MODES)}")
+    if not query:
+        return []
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchError(f"the query is {len(query):,} characters; at most {MAX_QUERY_CHARS:,}")
+    if int(k) < 1:
+        raise SearchError(f"k must be at least 1, got {k}")
+    k = int(k)
+    if by == "words":
+        return dataset.search_text(query, limit=k).column("id").to_pylist()
+    if by == "text":
+        from core.filters import contains
+
+        return dataset.read_rows(["id"], where=contains("text", query, allowed=["text"]),
+                                 limit=k).column("id").to_pylist()
+    if embedder is None:
+        from core.embed import dataset_embedder
+
+        embedder = dataset_embedder(dataset)
+    vector = np.asarray(embedder.embed([query]), dtype=np.float32)[0]
+    return dataset.search_vectors(vector, k=k).column("id").to_pylist()
+
+
+def search_rows(dataset, query: str, *, by: str = "words", k: int = DEFAULT_K, embedder=None,
+                show: int = 20) -> dict:
+    """{"count", "ids", "rows": the first `show` as id, source, snippet} for the CLI and pages."""
+    from core.view import snippet
+
+    ids = search_ids(dataset, query, by=by, k=k, embedder=embedder)
+    first = ids[:show]
+    rows = {r["id"]: r for r in dataset.read_rows(["id", "source", "text"], ids=first).to_pylist()} if first else {}
+    return {"query": query, "by": by, "count": len(ids), "ids": ids,
+            "rows": [{"id": i, "source": rows[i]["source"], "snippet": snippet(rows[i]["text"])}
+                     for i in first if i in rows]}

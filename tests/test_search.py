@@ -1,0 +1,84 @@
+"""Search by words, exact text and meaning: core, CLI and the Map page (AppTest)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from core.embed import register_embedder
+from core.search import SearchError, search_ids, search_rows
+from tests.conftest import open_app
+
+
+def texts_of(ds, ids):
+    rows = {r["id"]: r["text"] for r in ds.read_rows(["id", "text"], ids=ids).to_pylist()}
+    return [rows[i] for i in ids]
+
+
+def test_words_finds_rows_with_any_of_the_words_best_first(built_dataset):
+    ids = search_ids(built_dataset, "telescope nebula", by="words", k=500)
+    assert 0 < len(ids) <= 40  # only the space topic uses these words
+    assert all("telescope" in t or "nebula" in t for t in texts_of(built_dataset, ids))
+    top = texts_of(built_dataset, ids[:1])[0]
+    assert top.count("telescope") + top.count("nebula") >= 2  # BM25: more matches rank higher
+
+
+def test_text_is_an_exact_case_insensitive_phrase_with_wildcards_taken_literally(built_dataset):
+    ids = search_ids(built_dataset, "TELL ME ABOUT cooking 1", by="text", k=500)
+    texts = texts_of(built_dataset, ids)
+    assert len(ids) == 11 and all("tell me about cooking 1" in t.lower() for t in texts)  # 1, 10-19
+    assert search_ids(built_dataset, "%", by="text") == []  # LIKE wildcards match themselves, not everything
+    assert search_ids(built_dataset, "_", by="text") == []
+    assert search_ids(built_dataset, "' OR 1=1 --", by="text") == []
+
+
+def test_meaning_returns_the_k_nearest_rows_of_the_query_topic(built_dataset, fake_embedder):
+    ids = search_ids(built_dataset, "budget savings loan debt invest", by="meaning", k=20, embedder=fake_embedder)
+    metas = {r["id"]: r["meta"] for r in built_dataset.read_rows(["id", "meta"], ids=ids).to_pylist()}
+    finance = sum('"topic": "finance"' in metas[i] for i in ids)
+    assert len(ids) == 20 and finance >= 16  # 4 topics: a random 20 would hold about 5
+
+
+def test_bad_searches_say_what_is_wrong(built_dataset):
+    assert search_ids(built_dataset, "   ") == []
+    with pytest.raises(SearchError, match="not one of"):
+        search_ids(built_dataset, "x", by="regex")
+    with pytest.raises(SearchError, match="at most"):
+        search_ids(built_dataset, "x" * 2000)
+    with pytest.raises(SearchError, match="at least 1"):
+        search_ids(built_dataset, "x", k=0)
+
+
+def test_cli_search_lists_rows_and_ids(built_dataset, fake_embedder):
+    register_embedder(fake_embedder)
+    root = str(built_dataset.workspace.root)
+    runner = CliRunner()
+    out = runner.invoke(main, ["--workspace", root, "search", "synth", "orbit galaxy", "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output)
+    assert result["count"] > 0 and result["rows"] and result["by"] == "words"
+    ids = runner.invoke(main, ["--workspace", root, "search", "synth", "recipe oven bake", "--by", "meaning",
+                               "-k", "5", "--ids-only", "--json"])
+    assert ids.exit_code == 0, ids.output
+    assert ids.output and len(json.loads(ids.output)) == 5
+    bad = runner.invoke(main, ["--workspace", root, "search", "synth", "x", "-k", "0"])
+    assert bad.exit_code == 1 and "error:" in bad.output
+
+
+def test_map_page_search_selects_the_hits_and_marks_them(built_dataset, monkeypatch):
+    at = open_app(built_dataset.workspace.root, monkeypatch, title="Map")
+    at.radio(key="map.search_by").set_value("text").run()
+    at.text_input(key="map.search").input("tell me about finance 3").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "11 rows selected (search by text" in at.subheader[0].value
+    at.radio(key="map.mark_action").set_value("exclude")  # a form: its values go in with the submit
+    next(b for b in at.button if b.label.startswith("Apply to 11")).click().run()
+    marks = built_dataset.read_marks().to_pandas()
+    excluded = set(marks.loc[marks["mark"] == "exclude", "id"])
+    expected = set(search_ids(built_dataset, "tell me about finance 3", by="text"))
+    assert len(expected) == 11 and excluded == expected
+    # a search that finds nothing says so instead of showing an empty selection
+    at.text_input(key="map.search").input("no such phrase anywhere").run()
+    assert any("No rows match" in i.value for i in at.info)
