@@ -1,7 +1,7 @@
 """Take the README's screenshots in a real browser (Debian chromium, headless), from a fresh workspace.
 
 The app installs the bundled sample on first start. Usage: .venv/bin/python docs/screenshots.py [pages...]
-Pages: data, map, export (default: all three). Writes docs/<page>.png.
+Pages: map, search, data, export (default: all four). Writes docs/<page>.png.
 """
 from __future__ import annotations
 
@@ -50,6 +50,15 @@ def main(which: list[str]) -> None:
             page.get_by_text("exclude", exact=True).first.click()
             form.click()
             wait_for_app(page)
+        if "search" in which:
+            goto(page, url, "Map")
+            page.get_by_text("meaning", exact=True).first.click()
+            wait_for_app(page)
+            page.get_by_role("textbox", name="Search").fill("my parcel never arrived and I want my money back")
+            page.keyboard.press("Enter")
+            page.get_by_text("rows selected (search").first.wait_for(timeout=120_000)
+            wait_for_app(page)
+            page.screenshot(path=str(DOCS / "map_search.png"), full_page=True)
         if "data" in which:
             goto(page, f"{url}/data", "Data", "Add a file")
             page.get_by_label("File or Hugging Face save_to_disk folder").fill(str(DOCS.parent / "sample_data" / "instructions.jsonl"))
@@ -69,4 +78,4 @@ def main(which: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["map", "data", "export"])
+    main(sys.argv[1:] or ["map", "search", "data", "export"])

@@ -48,7 +48,7 @@ def _remember_cluster_pick():
 
 def _remember_search():
     query = (st.session_state.get("map.search") or "").strip()
-    by, k = st.session_state.get("map.search_by", "words"), st.session_state.get("map.search_k", 200)
+    by, k = st.session_state.get("map.search_by", "words"), st.session_state.get("map.search_k", 100)
     _only("map.search_pick", (query, by, int(k)) if query else None)
 
 
@@ -58,7 +58,7 @@ search_cols[0].text_input("Search", key="map.search", on_change=_remember_search
 search_cols[1].radio("Search by", SEARCH_MODES, horizontal=True, key="map.search_by", on_change=_remember_search,
                      help="words: full text, any word (BM25) · text: the exact phrase · meaning: the nearest rows "
                           "by embedding, whatever their words")
-search_cols[2].number_input("At most", min_value=1, max_value=1_000_000, value=200, step=100, key="map.search_k",
+search_cols[2].number_input("At most", min_value=1, max_value=1_000_000, value=100, step=50, key="map.search_k",
                             on_change=_remember_search)
 
 ranked: list[str] | None = None  # search hits, best first
