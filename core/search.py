@@ -62,3 +62,27 @@ def search_rows(dataset, query: str, *, by: str = "words", k: int = DEFAULT_K, e
     return {"query": query, "by": by, "count": len(ids), "ids": ids,
             "rows": [{"id": i, "source": rows[i]["source"], "snippet": snippet(rows[i]["text"])}
                      for i in first if i in rows]}
+
+
+SIMILAR_SAMPLE = 2_000  # rows whose mean embedding stands for a bigger selection
+
+
+def similar_ids(dataset, ids, *, k: int = DEFAULT_K) -> list[str]:
+    """The `k` rows nearest the mean embedding of `ids` (a seeded sample of SIMILAR_SAMPLE of them when
+    more), best first, leaving out `ids` themselves: "more rows like these"."""
+    import random
+
+    given = list(dict.fromkeys(ids))
+    if not given:
+        return []
+    if int(k) < 1:
+        raise SearchError(f"k must be at least 1, got {k}")
+    sample = given if len(given) <= SIMILAR_SAMPLE else random.Random(0).sample(given, SIMILAR_SAMPLE)
+    _, vectors = dataset.read_vectors(ids=sample)
+    if not len(vectors):
+        raise SearchError("the selected rows have no embeddings yet; build the dataset first")
+    centre = vectors.mean(axis=0)
+    centre /= max(float(np.linalg.norm(centre)), 1e-12)
+    taken = set(given)
+    hits = dataset.search_vectors(centre, k=int(k) + len(taken)).column("id").to_pylist()
+    return [i for i in hits if i not in taken][: int(k)]

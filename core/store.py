@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from core.atomic import write_json_atomic
 from core.errors import StoreError
-from core.filters import validate_name
+from core.filters import in_list, validate_name
 
 # Lance logs every table creation at WARN level; users only need errors.
 os.environ.setdefault("LANCE_LOG", "error")
@@ -307,12 +307,17 @@ class Dataset:
         return 0 if tbl is None else tbl.count_rows()
 
     def read_vectors(self, *, model_key: str | None = None, ids: Iterable[str] | None = None):
-        """(ids, float32 matrix) for the active model, in stored order, or only for `ids`."""
-        table = self._scan(self.vector_kind(model_key), ["id", "vector"])
+        """(ids, float32 matrix) for the active model, in stored order, or only for `ids`.
+
+        A few ids (up to 10,000) are pushed down as a filter, so only their vectors are read."""
+        ids = None if ids is None else list(ids)
+        few = ids is not None and len(ids) <= 10_000
+        where = in_list("id", ids, allowed=["id"]) if few else None
+        table = self._scan(self.vector_kind(model_key), ["id", "vector"], where)
         if table is None:
             raise StoreError(f"dataset {self.name!r} has no embeddings yet; run `mixmap embed {self.name}`")
-        if ids is not None:
-            table = table.filter(pc.is_in(table.column("id"), value_set=pa.array(list(ids), pa.string())))
+        if ids is not None and not few:
+            table = table.filter(pc.is_in(table.column("id"), value_set=pa.array(ids, pa.string())))
         vec = table.column("vector").combine_chunks()
         dim = vec.type.list_size
         matrix = vec.values.to_numpy(zero_copy_only=False).reshape(-1, dim).astype(np.float32, copy=False)

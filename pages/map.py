@@ -4,6 +4,7 @@ import streamlit as st
 from core.cluster import read_cluster_info
 from core.view import full_rows, numeric_columns
 from core.search import MODES as SEARCH_MODES
+from core.search import similar_ids
 from ui.mapview import figure, load_frame, resolve_selection, search_hits
 from ui.state import chosen_dataset, guard, start_build
 
@@ -32,7 +33,7 @@ clusters = read_cluster_info(dataset)
 def _only(key: str, value) -> None:
     # Widget callbacks copy each way of selecting into our own keys, so a selection survives reruns caused
     # by other widgets (marking), and the most recent of map / cluster table / search wins.
-    for other in ("map.selection", "map.cluster_pick", "map.search_pick"):
+    for other in ("map.selection", "map.cluster_pick", "map.search_pick", "map.id_pick"):
         st.session_state[other] = None
     st.session_state[key] = value
 
@@ -64,7 +65,11 @@ search_cols[2].number_input("At most", min_value=1, max_value=1_000_000, value=1
 ranked: list[str] | None = None  # search hits, best first
 picked_cluster = st.session_state.get("map.cluster_pick")
 search_pick = st.session_state.get("map.search_pick")
-if search_pick:
+id_pick = st.session_state.get("map.id_pick")
+if id_pick:
+    selected = frame["id"].isin(id_pick["ids"]).to_numpy()
+    selection_label = id_pick["label"]
+elif search_pick:
     query, by, k = search_pick
     ranked = guard(search_hits, name, query, by, k) or []
     selected = frame["id"].isin(ranked).to_numpy()
@@ -96,7 +101,15 @@ ids = frame.loc[selected, "id"].tolist()
 if ranked is not None:  # a search lists its rows best first
     on_map = set(ids)
     ids = [i for i in ranked if i in on_map]
-st.subheader(f"{len(ids):,} rows selected ({selection_label})")
+head = st.columns([5, 1], vertical_alignment="bottom")
+head[0].subheader(f"{len(ids):,} rows selected ({selection_label})")
+more_k = int(st.session_state.get("map.search_k", 100))
+if head[1].button(f"Add {more_k:,} like these", key="map.similar",
+                  help="Add the rows nearest the selection's mean embedding (how many: the search's 'At most')"):
+    more = guard(similar_ids, dataset, ids, k=more_k)
+    if more is not None:
+        _only("map.id_pick", {"ids": ids + more, "label": f"{len(ids):,} selected + {len(more):,} like them"})
+        st.rerun()
 counts = frame.loc[selected, "mark"].replace("", "unmarked").value_counts().to_dict()
 st.caption(" · ".join(f"{k}: {v:,}" for k, v in counts.items()))
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from core.embed import register_embedder
-from core.search import SearchError, search_ids, search_rows
+from core.search import SearchError, search_ids, search_rows, similar_ids
 from tests.conftest import open_app
 
 
@@ -82,3 +82,23 @@ def test_map_page_search_selects_the_hits_and_marks_them(built_dataset, monkeypa
     # a search that finds nothing says so instead of showing an empty selection
     at.text_input(key="map.search").input("no such phrase anywhere").run()
     assert any("No rows match" in i.value for i in at.info)
+
+
+def test_similar_rows_are_the_nearest_to_the_selection_and_exclude_it(built_dataset):
+    rows = built_dataset.read_rows(["id", "meta"]).to_pylist()
+    space = [r["id"] for r in rows if '"topic": "space"' in r["meta"]]
+    picked = space[:10]
+    more = similar_ids(built_dataset, picked, k=20)
+    assert len(more) == 20 and not set(more) & set(picked)
+    assert sum(i in set(space) for i in more) >= 16  # mostly the same topic (4 topics: chance is ~5)
+    assert similar_ids(built_dataset, [], k=5) == []
+
+
+def test_map_page_adds_rows_like_the_selection(built_dataset, monkeypatch):
+    at = open_app(built_dataset.workspace.root, monkeypatch, title="Map")
+    at.radio(key="map.search_by").set_value("text").run()
+    at.text_input(key="map.search").input("tell me about space 3").run()
+    at.number_input(key="map.search_k").set_value(15).run()
+    at.button(key="map.similar").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "26 rows selected (11 selected + 15 like them)" in at.subheader[0].value
