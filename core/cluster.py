@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -116,6 +117,20 @@ def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> 
     return labels
 
 
+_LABEL_TOKEN_RE = re.compile(r"[a-z]+(?:['\u2019][a-z]+)?")
+
+
+def label_tokens(text: str) -> list[str]:
+    """Words for cluster labels: possessives lose their 's ("company's" -> company) and other contractions
+    are dropped whole, so "hasn't arrived" and "I've" do not leave "hasn" and "ve" as keywords."""
+    out = []
+    for token in _LABEL_TOKEN_RE.findall(text.lower()):
+        word, _, tail = token.replace("\u2019", "'").partition("'")
+        if (not tail or tail == "s") and len(word) > 1:
+            out.append(word)
+    return out
+
+
 def label_clusters(texts: Sequence[str], labels: np.ndarray, *, top_n: int = 8) -> dict[int, list[str]]:
     """Keywords per cluster by c-TF-IDF: term frequency within the cluster x log(1 + A / frequency overall)."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -126,8 +141,8 @@ def label_clusters(texts: Sequence[str], labels: np.ndarray, *, top_n: int = 8) 
         return {}
     docs = [" ".join(texts[i] for i in np.flatnonzero(labels == c)) for c in clusters]
     try:
-        vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 1), min_df=1,
-                                     token_pattern=r"(?u)\b[A-Za-z][A-Za-z]+\b", max_features=50_000)
+        vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 1), min_df=1, tokenizer=label_tokens,
+                                     token_pattern=None, max_features=50_000)
         counts = vectorizer.fit_transform(docs).astype(np.float64)
     except ValueError:  # nothing but stop words
         return {c: [] for c in clusters}

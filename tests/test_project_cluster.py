@@ -78,3 +78,13 @@ def test_a_dominant_cluster_without_inner_structure_is_left_whole():
     plain = _hdbscan(22).fit_predict(points)
     assert np.bincount(plain[plain >= 0]).max() > 0.5 * len(points)
     assert np.array_equal(split_dominant(points, plain, lambda: _hdbscan(22)), plain)
+
+
+def test_label_words_drop_contraction_fragments_and_possessive_s():
+    from core.cluster import label_tokens
+
+    assert label_tokens("My parcel hasn't arrived, I've waited; the company's reply didn\u2019t help") == [
+        "my", "parcel", "arrived", "waited", "the", "company", "reply", "help"]
+    texts = ["I've asked why it hasn't arrived and they're saying it won't ship"] * 5 + ["telescope orbit moon"] * 5
+    labels = label_clusters(texts, np.array([0] * 5 + [1] * 5))
+    assert not {"ve", "hasn", "re", "won", "ll"} & set(labels[0]) and "arrived" in labels[0]
