@@ -43,14 +43,17 @@ def score(ctx, name, weights_file, as_json):
               help="A row counts as slop above this score (share_above).")
 @click.option("--top", type=int, default=10, show_default=True, help="How many clusters to list.")
 @click.option("--taught", is_flag=True, help="Rank by the taught score (after labelling rows in the app).")
+@click.option("--against", metavar="DATASET", help="Over-used phrases against this dataset, not the rest of NAME.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def slop(ctx, name, threshold, top, taught, as_json):
+def slop(ctx, name, threshold, top, taught, against, as_json):
     """List NAME's clusters ranked by mean slop score, with the phrases that explain each."""
     from core.quality_store import cluster_slop
 
-    table = cluster_slop(workspace_of(ctx).dataset(name), threshold=threshold, top=top,
-                         column="taught_score" if taught else "slop_score")
+    ws = workspace_of(ctx)
+    reference = ws.dataset(against) if against else None
+    table = cluster_slop(ws.dataset(name), threshold=threshold, top=top,
+                         column="taught_score" if taught else "slop_score", against=reference)
     clusters = [{"id": int(r.cluster), "label": r.label, "size": int(r.size),
                  "mean_score": round(float(r.mean_score), 4), "share_above": round(float(r.share_above), 4),
                  "why": list(r.why), "phrases": list(r.phrases)} for r in table.itertuples()]
@@ -60,4 +63,4 @@ def slop(ctx, name, threshold, top, taught, as_json):
                      f"{c['label']}\n{'':>28}why: {', '.join(c['why']) or '-'}; "
                      f"over-used: {', '.join(c['phrases']) or '-'}")
     emit({"dataset": name, "threshold": threshold, "score": "taught_score" if taught else "slop_score",
-          "clusters": clusters}, as_json, "\n".join(lines))
+          "phrases_against": against or "the rest of the dataset", "clusters": clusters}, as_json, "\n".join(lines))

@@ -25,6 +25,7 @@ from core.quality import (
     compute_signals,
     gopher_flags,
     overrepresented_by_cluster,
+    overrepresented_phrases,
     refine_with_labels,
     slop_score,
     summarise_clusters,
@@ -137,14 +138,29 @@ def _distinct_phrases(rows: list[dict], top: int) -> list[str]:
     return [k["phrase"] for k in kept[:top]]
 
 
+REFERENCE_SAMPLE = 20_000  # texts of a reference dataset that phrases are compared against
+
+
+def reference_texts(dataset, *, limit: int = REFERENCE_SAMPLE, seed: int = 0) -> list[str]:
+    """The texts of `dataset` to compare phrases against: a seeded sample of `limit` rows, read by position
+    (a million-row reference reads 20,000 texts, not all), each as it would be scored (its response)."""
+    n = dataset.count()
+    if n == 0:
+        raise MixmapError(f"dataset {dataset.name!r} has no rows to compare against")
+    offsets = np.arange(n) if n <= limit else np.sort(np.random.default_rng(seed).choice(n, limit, replace=False))
+    rows = dataset.take_rows(offsets, ["text", "meta"])
+    return scoring_inputs(rows.column("text").to_pylist(), rows.column("meta").to_pylist())[0]
+
+
 def cluster_slop(dataset, *, threshold: float = SLOP_THRESHOLD, column: str = "slop_score",
-                 top: int | None = None, phrases: int = 5) -> pd.DataFrame:
+                 top: int | None = None, phrases: int = 5, against=None) -> pd.DataFrame:
     """Clusters ranked by slop (noise last): cluster, label, size, mean_score, share_above, why, phrases.
 
     `why` lists the lexicon markers adding most to the cluster's score; `phrases` the n-grams the cluster
-    uses far more than the rest of the dataset (overrepresented_by_cluster), computed for the `top` first
-    clusters only (all when None). `column` picks the score (slop_score, or taught_score once taught).
-    Only scored rows count: rows added after `mixmap score` are left out until it runs again.
+    uses far more than the rest of the dataset (overrepresented_by_cluster) or, given `against` (another
+    dataset), than that reference; computed for the `top` first clusters only (all when None). `column`
+    picks the score (slop_score, or taught_score once taught). Only scored rows count: rows added after
+    `mixmap score` are left out until it runs again.
     """
     from core.cluster import NOISE_LABEL, read_cluster_info
 
@@ -170,7 +186,17 @@ def cluster_slop(dataset, *, threshold: float = SLOP_THRESHOLD, column: str = "s
     labels = {c["cluster"]: c["label"] for c in read_cluster_info(dataset)}
     table["label"] = [labels.get(c, NOISE_LABEL if c < 0 else f"{c}") for c in table["cluster"]]
     wanted = table["cluster"].tolist()[: top or None]
-    found = overrepresented_by_cluster(texts, frame["cluster"].to_numpy(), clusters=wanted, top_k=4 * phrases)
+    if against is None:
+        found = overrepresented_by_cluster(texts, frame["cluster"].to_numpy(), clusters=wanted, top_k=4 * phrases)
+    else:
+        reference = reference_texts(against)
+        members = frame.groupby("cluster").indices
+        rng = np.random.default_rng(0)
+        found = {}
+        for c in wanted:  # each cluster's own side: a seeded sample of up to 2,000 of its rows, as above
+            rows_of = members.get(c, np.array([], dtype=int))
+            rows_of = np.sort(rng.choice(rows_of, 2_000, replace=False)) if len(rows_of) > 2_000 else rows_of
+            found[c] = overrepresented_phrases([texts[i] for i in rows_of], reference, top_k=4 * phrases)
     table["phrases"] = [_distinct_phrases(found[c], phrases) if c in found else [] for c in table["cluster"]]
     table = table[columns]
     return table.head(top) if top else table

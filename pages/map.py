@@ -2,9 +2,9 @@
 import streamlit as st
 
 from core.cluster import read_cluster_info
-from core.view import full_rows, numeric_columns
 from core.search import MODES as SEARCH_MODES
 from core.search import similar_ids
+from core.view import full_rows, numeric_columns
 from ui.mapview import figure, load_frame, resolve_selection, search_hits
 from ui.state import chosen_dataset, guard, start_build
 

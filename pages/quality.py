@@ -12,6 +12,7 @@ from ui.quality import (
     legend_html,
     rank_table,
     ranking,
+    reference_sample,
     row_box,
     scored_texts,
     scoring,
@@ -19,7 +20,7 @@ from ui.quality import (
     style_map,
     top_rows,
 )
-from ui.state import chosen_dataset, guard, undo_banner
+from ui.state import chosen_dataset, guard, undo_banner, workspace
 
 st.title("Quality")
 name, dataset = chosen_dataset()
@@ -148,14 +149,22 @@ if st.button(f"Exclude these {len(ids):,} rows", key="quality.exclude", type="pr
 
 texts = scored_texts(name)
 inside = texts.reindex(ids).dropna()
-rest_ids = mapped.loc[~selected, "id"]
-rest = texts.reindex(rest_ids.sample(min(len(rest_ids), 5_000), random_state=0) if len(rest_ids) else rest_ids)
-with st.expander("Phrases this selection over-uses compared with the rest of the dataset", expanded=True):
-    phrases = overrepresented_phrases(inside.head(3_000).tolist(), rest.dropna().tolist(), top_k=15)
+REST = "the rest of this dataset"
+with st.expander("Phrases this selection over-uses", expanded=True):
+    others = [d for d in workspace().list_datasets() if d != name]
+    against = st.selectbox("Compared with", [REST, *others], key="quality.against",
+                           help="Another dataset in the workspace works as a reference, e.g. human-written text")
+    if against == REST:
+        rest_ids = mapped.loc[~selected, "id"]
+        rest = texts.reindex(rest_ids.sample(min(len(rest_ids), 5_000), random_state=0) if len(rest_ids) else rest_ids)
+        rest = rest.dropna().tolist()
+    else:
+        rest = guard(reference_sample, against) or []
+    phrases = overrepresented_phrases(inside.head(3_000).tolist(), rest, top_k=15)
     if phrases:
         st.dataframe(phrases, hide_index=True, width="stretch", key="quality.phrases", height=215)
     else:
-        st.caption("No phrase occurs 3+ times in 2+ rows of the selection and stands out against the rest.")
+        st.caption(f"No phrase occurs 3+ times in 2+ rows of the selection and stands out against {against}.")
 
 st.markdown("**Worst rows of the selection**, matched phrases highlighted by kind: ")
 st.html(legend_html())

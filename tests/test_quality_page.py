@@ -155,3 +155,22 @@ def test_scored_but_not_mapped_shows_metrics_and_a_build_hint(workspace, tmp_pat
     at = open_page(ds, monkeypatch)
     assert metric(at, "Rows scored") == f"{ds.count():,}"
     assert any("Build the map" in i.value for i in at.info)
+
+
+def test_phrases_can_be_compared_with_another_dataset(planted, monkeypatch, tmp_path):
+    from core.ingest import ingest_into
+    from tests.conftest import write_jsonl
+
+    ds, _ = planted
+    score_dataset(ds, n_jobs=1)
+    lines = [{"text": f"As an AI language model, I can help with question {i}."} for i in range(60)]
+    ingest_into(ds.workspace.dataset("chatref", create=True), write_jsonl(tmp_path / "ref.jsonl", lines))
+    at = open_app(ds.workspace.root, monkeypatch, page=PAGE, title="Quality", session={"dataset": "qual"})
+    at.session_state["quality.cluster_pick"] = SLOP_CLUSTER
+    at.run()
+    phrases = next(d.value for d in at.dataframe if "phrase" in d.value.columns)
+    assert "ai language model" in phrases["phrase"].tolist()
+    at.selectbox(key="quality.against").set_value("chatref").run()
+    assert not at.exception, [e.value for e in at.exception]
+    phrases = next(d.value for d in at.dataframe if "phrase" in d.value.columns)
+    assert "ai language model" not in phrases["phrase"].tolist() and len(phrases)

@@ -149,3 +149,25 @@ def test_cli_score_weights_file(planted, tmp_path):
     assert json.loads(result.output)["above_threshold"] == 0
     weights.write_text("[1, 2]")
     assert invoke(ds.workspace.root, "score", "qual", "--weights", str(weights)).exit_code == 1
+
+
+def test_phrases_against_a_reference_dataset(scored, tmp_path):
+    """Against a reference that itself says "as an AI language model" a lot, that phrase is no longer the
+    slop cluster's habit; the other markers still are. The CLI names what it compared with."""
+    from core.ingest import ingest_into
+    from tests.conftest import write_jsonl
+
+    ds, _ = scored
+    ref = ds.workspace.dataset("chatref", create=True)
+    lines = [{"text": f"As an AI language model, I can help with question {i}."} for i in range(60)]
+    ingest_into(ref, write_jsonl(tmp_path / "ref.jsonl", lines))
+    versus_rest = " | ".join(cluster_slop(ds, top=1)["phrases"].iloc[0])
+    versus_ref = " | ".join(cluster_slop(ds, top=1, against=ref)["phrases"].iloc[0])
+    assert "ai language model" in versus_rest and "ai language model" not in versus_ref
+    assert "crucial role" in versus_ref
+    result = invoke(ds.workspace.root, "slop", "qual", "--json", "--top", "1", "--against", "chatref")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["phrases_against"] == "chatref" and "ai language model" not in " ".join(data["clusters"][0]["phrases"])
+    missing = invoke(ds.workspace.root, "slop", "qual", "--against", "nope")
+    assert missing.exit_code == 1 and "no dataset named 'nope'" in missing.output

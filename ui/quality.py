@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.quality import Span
-from core.quality_store import cluster_slop, score_dataset, scoring_inputs
+from core.quality_store import cluster_slop, reference_texts, score_dataset, scoring_inputs
 from ui.state import jobs, workspace
 
 JOB_TITLE = "score"
@@ -59,6 +59,16 @@ def _scored_texts(root: str, name: str, version: int) -> pd.Series:
 def scored_texts(name: str) -> pd.Series:
     """The text each row was scored on (its response when the row has one), by id."""
     return _scored_texts(str(workspace().root), name, workspace().dataset(name).version("rows"))
+
+
+@st.cache_data(show_spinner="Reading the reference…", max_entries=4)
+def _reference(root: str, name: str, version: int) -> list[str]:
+    return reference_texts(workspace().dataset(name))
+
+
+def reference_sample(name: str) -> list[str]:
+    """A seeded sample of up to 20,000 texts of dataset `name`, to compare a selection's phrases against."""
+    return _reference(str(workspace().root), name, workspace().dataset(name).version("rows"))
 
 
 def rank_table(ranked: pd.DataFrame, frame: pd.DataFrame, column: str, threshold: float,
