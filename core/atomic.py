@@ -1,9 +1,12 @@
-"""Atomic file writes: beside the target, fsync, rename. A crash leaves the old file or the new one, never half."""
+"""Atomic file writes (beside the target, fsync, rename: a crash leaves the old file or the new one, never half)
+and table commits retried when another writer committed first."""
 from __future__ import annotations
 
 import json
 import os
+import random
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,3 +28,20 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str))
+
+
+def _is_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(w in text for w in ("conflict", "commit", "retry", "concurrent", "too many"))
+
+
+def with_retries(fn, *, attempts: int = 30):
+    """Run a LanceDB write, retrying commit conflicts from other writers with jittered backoff."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except Exception as exc:  # lancedb raises plain RuntimeError/OSError for commit conflicts
+            if attempt == attempts - 1 or not _is_conflict(exc):
+                raise
+            time.sleep(min(0.5, 0.01 * (2**attempt)) * (0.5 + random.random()))
+    raise AssertionError("unreachable")

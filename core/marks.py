@@ -9,7 +9,7 @@ Storage (tables in core.store):
 The log is the truth; the marks table is its materialisation. Each action, under a per-dataset file lock:
   1. repairs the marks table if a crash left it behind the log (the last materialised version is kept in
      datasets/<name>/marks_state.json), 2. appends its log row (one commit), 3. merge-inserts the rows'
-     new states, 4. records the materialised version. Commit conflicts are retried (store.with_retries).
+     new states, 4. records the materialised version. Commit conflicts are retried (core.atomic.with_retries).
 
 Marks at any version are the log replayed up to it (each row stores absolute states, so replay is a dict
 update per row). Undo writes back the "before" states of the latest effective action, redo its "after"

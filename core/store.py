@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import time
 from collections.abc import Iterable, Iterator
@@ -26,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.atomic import write_json_atomic
+from core.atomic import with_retries, write_json_atomic
 from core.errors import StoreError
 from core.filters import in_list, validate_name
 
@@ -45,23 +44,6 @@ MARK_VALUES = ("include", "exclude", "")
 
 def resolve_workspace(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("MIXMAP_WORKSPACE") or DEFAULT_WORKSPACE).expanduser().resolve()
-
-
-def _is_conflict(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return any(w in text for w in ("conflict", "commit", "retry", "concurrent", "too many"))
-
-
-def with_retries(fn, *, attempts: int = 30):
-    """Run a LanceDB write, retrying commit conflicts from other writers with jittered backoff."""
-    for attempt in range(attempts):
-        try:
-            return fn()
-        except Exception as exc:  # lancedb raises plain RuntimeError/OSError for commit conflicts
-            if attempt == attempts - 1 or not _is_conflict(exc):
-                raise
-            time.sleep(min(0.5, 0.01 * (2**attempt)) * (0.5 + random.random()))
-    raise AssertionError("unreachable")
 
 
 class Workspace:
@@ -427,17 +409,27 @@ class Dataset:
         with_retries(lambda: self._open_or_create("marks_log", entry.schema).add(entry))
 
     # ---- full-text search: LanceDB's native inverted index on rows.text -----------------------------------
+    def index_text(self, *, only_if_missing: bool = False) -> None:
+        """Build the full-text index on rows.text, or fold rows added since into it (optimize is incremental)."""
+        tbl = self._open("rows")
+        fts = [i for i in (tbl.list_indices() if tbl is not None else []) if getattr(i, "index_type", "") == "FTS"]
+        if tbl is None or (fts and (only_if_missing or not tbl.index_stats(fts[0].name).num_unindexed_rows)):
+            return
+        if fts:
+            with_retries(tbl.optimize)
+        else:
+            from lancedb.index import FTS
+
+            with_retries(lambda: tbl.create_index("text", config=FTS(with_position=False), replace=True))
+
     def search_text(self, query: str, *, limit: int | None = None) -> pa.Table:
         """Rows matching any word of `query` (BM25; stemmed, stop words dropped): id, _score, best first.
 
-        The index is built on first use; rows added later are searched unindexed until it is rebuilt.
+        `build` keeps the index current (else it is built on first use); unindexed rows are searched too.
         """
         tbl = self._open("rows")
         if tbl is None:
             return pa.table({"id": pa.array([], pa.string()), "_score": pa.array([], pa.float32())})
-        if not any(getattr(i, "index_type", "") == "FTS" for i in tbl.list_indices()):
-            from lancedb.index import FTS
-
-            with_retries(lambda: tbl.create_index("text", config=FTS(with_position=False), replace=True))
+        self.index_text(only_if_missing=True)
         search = tbl.search(query, query_type="fts", fts_columns="text").select(["id", "_score"])
         return search.limit(limit or max(1, tbl.count_rows())).to_arrow()

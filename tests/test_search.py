@@ -102,3 +102,22 @@ def test_map_page_adds_rows_like_the_selection(built_dataset, monkeypatch):
     at.button(key="map.similar").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "26 rows selected (11 selected + 15 like them)" in at.subheader[0].value
+
+
+def test_build_keeps_the_full_text_index_current(built_dataset, fake_embedder, tmp_path):
+    from core.ingest import ingest_into
+    from core.pipeline import build_dataset
+    from tests.conftest import write_jsonl
+
+    def stats():
+        tbl = built_dataset._open("rows")
+        fts = [i for i in tbl.list_indices() if i.index_type == "FTS"]
+        return tbl.index_stats(fts[0].name) if fts else None
+
+    assert stats() is not None and stats().num_unindexed_rows == 0  # built with the map, before any search
+    ingest_into(built_dataset, write_jsonl(tmp_path / "more.jsonl", [{"text": f"zeppelin row {i}"} for i in range(4)]))
+    assert stats().num_unindexed_rows == 4
+    assert len(search_ids(built_dataset, "zeppelin")) == 4  # unindexed rows are searched too
+    result = build_dataset(built_dataset, fake_embedder)
+    assert stats().num_unindexed_rows == 0 and "index" in result["seconds"]
+    assert len(search_ids(built_dataset, "zeppelin")) == 4
