@@ -3,7 +3,8 @@
 1. a fresh workspace opens on the bundled sample → the map → a box drawn with the mouse → mark exclude →
    Export → the file holds exactly the rows not excluded; then a lasso → mark include → export only included
    rows → exactly the marked rows;
-2. data text with HTML, <script> and markdown, selected on the map, is shown literally and never runs.
+2. data text with HTML, <script> and markdown, selected on the map, is shown literally and never runs;
+3. a search typed into the Map page selects its hits, and marking them marks exactly those rows.
 """
 from __future__ import annotations
 
@@ -221,3 +222,24 @@ def test_data_text_is_shown_inert_in_a_real_browser(hostile_workspace):
         assert page.evaluate("() => [...document.querySelectorAll('a[href^=\"javascript\"]')].length") == 0
         assert page.locator("strong", has_text="bold").count() == 0  # markdown was not rendered
         assert exceptions_on_page(page) == []
+
+
+# ---- 3. search in a real browser ------------------------------------------------------------------------------
+def test_search_selects_the_hits_and_marks_them_in_a_real_browser(hostile_workspace):
+    ds = Workspace(hostile_workspace).dataset("hostile")
+    odd = {r["id"] for r in ds.read_rows(["id", "text"]).to_pylist() if r["text"].startswith("from an odd source")}
+    with running_app(hostile_workspace) as url, browser_page() as page:
+        page.goto(url)
+        wait_for_app(page)
+        plot_area(page)
+        page.get_by_text("text", exact=True).first.click()  # search by exact text
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Search").fill("FROM AN ODD SOURCE")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(500)
+        wait_for_app(page)
+        assert selected_count(page) == len(odd) == 8
+        assert "search by text" in page.locator("h3", has_text="rows selected").first.inner_text()
+        apply_mark(page, "exclude", 8)
+        assert {r["id"] for r in ds.read_marks().to_pylist() if r["mark"] == "exclude"} == odd
+        assert exceptions_on_page(page) == [] and page.evaluate("() => window.__pwned") is None
