@@ -37,7 +37,16 @@ def search_ids(dataset, query: str, *, by: str = "words", k: int = DEFAULT_K, em
         raise SearchError(f"k must be at least 1, got {k}")
     k = int(k)
     if by == "words":
-        return dataset.search_text(query, limit=k).column("id").to_pylist()
+        # The index keeps no word positions, so a "quoted phrase" cannot be searched by words (Lance raises);
+        # the quotes are dropped and the words searched, and an exact phrase is what the `text` mode is for.
+        words = query.replace('"', " ").strip()
+        if not words:
+            return []
+        try:
+            return dataset.search_text(words, limit=k).column("id").to_pylist()
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise SearchError(f"full-text search cannot read {query[:80]!r} ({str(exc)[:120]}); "
+                              "search by text for an exact phrase") from None
     if by == "text":
         from core.filters import contains
 

@@ -246,3 +246,23 @@ def test_streamlit_config_keeps_plain_streamlit_run_on_localhost():
     if config.is_file():
         server = tomllib.loads(config.read_text(encoding="utf-8")).get("server", {})
         assert server.get("address", "127.0.0.1") in ("127.0.0.1", "localhost")
+
+
+# ---- search queries are user input too ------------------------------------------------------------------------
+QUERY_SYNTAX = ['"quoted"', '"unclosed', "a AND", "OR", "+x -y", "title:foo", "*", "~", "x^2", "(", "[", "{", "NOT"]
+
+
+@pytest.mark.parametrize("query", NASTY + QUERY_SYNTAX)
+def test_search_queries_never_break_out(nasty_dataset, query):
+    from core.search import SearchError, search_ids
+
+    ds = nasty_dataset
+    found = set(search_ids(ds, query, by="text", k=1000))
+    if query.strip():
+        assert found == _ids_where(ds, lambda t: query.strip().lower() in t.lower())
+    try:
+        words = search_ids(ds, query, by="words", k=1000)
+    except SearchError:
+        words = []
+    assert set(words) <= _ids_where(ds, lambda t: True)
+    assert ds.count() == len(NASTY)
