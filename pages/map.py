@@ -5,7 +5,7 @@ from core.cluster import read_cluster_info
 from core.search import MODES as SEARCH_MODES
 from core.search import similar_ids
 from core.view import full_rows, numeric_columns
-from ui.mapview import figure, load_frame, resolve_selection, search_hits
+from ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
 from ui.state import chosen_dataset, guard, start_build
 
 st.title("Map")
@@ -112,6 +112,12 @@ if head[1].button(f"Add {more_k:,} like these", key="map.similar",
         st.rerun()
 counts = frame.loc[selected, "mark"].replace("", "unmarked").value_counts().to_dict()
 st.caption(" · ".join(f"{k}: {v:,}" for k, v in counts.items()))
+
+with st.expander("How the selection differs from all rows"):
+    profile_options = ["source", "cluster_label", "mark", *numeric_columns(frame)]
+    profile_by = st.selectbox("Column", profile_options, key="map.profile_by",
+                              format_func=lambda c: "cluster" if c == "cluster_label" else c)
+    st.plotly_chart(selection_profile(frame, selected, profile_by), key="map.profile", config={"displaylogo": False})
 
 with st.form("map.mark_form", border=True):
     cols = st.columns([1, 1, 1, 2])

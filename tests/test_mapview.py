@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.mapview import MAX_POINTS, cluster_labels, display_sample, figure
+from ui.mapview import MAX_POINTS, cluster_labels, display_sample, figure, selection_profile
 
 
 def big_frame(n: int = 150_000, tiny: int = 20) -> pd.DataFrame:
@@ -63,3 +63,17 @@ def test_a_name_that_would_overlap_a_bigger_clusters_name_is_left_out():
                           "cluster": [0] * 30 + [1] * 10 + [2] * 5})
     frame["cluster_label"] = frame["cluster"].map({0: "0: big · one", 1: "1: small · near", 2: "2: far · away"})
     assert [label["text"] for label in cluster_labels(frame)] == ["big · one", "far · away"]
+
+
+def test_selection_profile_compares_shares_with_all_rows():
+    frame = big_frame(1000, tiny=0)
+    frame["source"] = np.where(np.arange(1000) < 100, "alpaca", "oasst")
+    frame["score"] = np.linspace(0, 1, 1000)
+    selected = np.arange(1000) < 200  # all 100 alpaca rows + 100 oasst; the lowest scores
+    bars = {t.name: t for t in selection_profile(frame, selected, "source").data}
+    share = dict(zip(bars["selection"].y, bars["selection"].x))
+    overall = dict(zip(bars["all rows"].y, bars["all rows"].x))
+    assert share == {"alpaca": 0.5, "oasst": 0.5} and overall == {"alpaca": 0.1, "oasst": 0.9}
+    hist = {t.name: np.asarray(t.y) for t in selection_profile(frame, selected, "score").data}
+    assert np.isclose(hist["selection"].sum(), 1) and np.isclose(hist["all rows"].sum(), 1)
+    assert hist["selection"][:6].sum() == 1.0  # the selection sits in the lowest fifth of the score

@@ -27,6 +27,9 @@ def test_box_selection_lists_rows_and_marks_them(app, built_dataset):
     app.run()
     assert not app.exception
     assert app.subheader[0].value.startswith(f"{len(expected):,} rows selected")
+    assert len(app.get("plotly_chart")) == 2  # the map and the selection's profile against all rows
+    app.selectbox(key="map.profile_by").set_value("cluster_label").run()
+    assert not app.exception
     app.radio(key="map.mark_action").set_value("exclude")
     app.text_input(key="map.tag").input("boxed")
     form_button = [b for b in app.button if "Apply to" in str(b.label)][0]

@@ -212,3 +212,33 @@ def resolve_selection(frame: pd.DataFrame, state: dict | None) -> np.ndarray | N
         keys = list(zip(frame["x"].round(5), frame["y"].round(5)))
         mask = np.array([k in xy for k in keys])
     return mask
+
+
+PROFILE_CATEGORIES = 12
+
+
+def selection_profile(frame: pd.DataFrame, selected: np.ndarray, column: str) -> go.Figure:
+    """How the selection differs from all rows on one column: for a number, the two histograms as shares
+    of their own rows (same bins); for a category, the share of each of the most common values."""
+    picked = np.asarray(selected, dtype=bool)
+    fig = go.Figure()
+    if column not in ("cluster_label", "source", "mark") and pd.api.types.is_numeric_dtype(frame[column]):
+        values = frame[column].to_numpy(dtype=np.float64)
+        finite = np.isfinite(values)
+        edges = np.histogram_bin_edges(values[finite], bins=30) if finite.any() else np.array([0.0, 1.0])
+        for name, mask, colour in (("all rows", finite, "#9e9e9e"), ("selection", finite & picked, "#d62728")):
+            counts, _ = np.histogram(values[mask], bins=edges)
+            fig.add_trace(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts / max(counts.sum(), 1), name=name,
+                                 marker_color=colour, opacity=0.6, width=np.diff(edges)))
+        fig.update_layout(barmode="overlay", yaxis_title="share of rows", xaxis_title=column)
+    else:
+        categories = frame[column].astype(str).replace("", "(none)")
+        top = categories[picked].value_counts().index[:PROFILE_CATEGORIES]
+        for name, mask, colour in (("all rows", np.ones(len(frame), dtype=bool), "#9e9e9e"),
+                                   ("selection", picked, "#d62728")):
+            shares = categories[mask].value_counts(normalize=True).reindex(top).fillna(0.0)
+            fig.add_trace(go.Bar(x=shares.to_numpy(), y=[str(t)[:40] for t in top], orientation="h", name=name,
+                                 marker_color=colour))
+        fig.update_layout(barmode="group", xaxis_title="share of rows", yaxis=dict(autorange="reversed"))
+    fig.update_layout(height=320, margin=dict(l=0, r=0, t=10, b=0), legend=dict(orientation="h"))
+    return fig
