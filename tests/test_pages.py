@@ -27,6 +27,8 @@ def test_box_selection_lists_rows_and_marks_them(app, built_dataset):
     app.run()
     assert not app.exception
     assert app.subheader[0].value.startswith(f"{len(expected):,} rows selected")
+    assert len(app.get("plotly_chart")) == 1
+    app.toggle(key="map.profile_on").set_value(True).run()
     assert len(app.get("plotly_chart")) == 2  # the map and the selection's profile against all rows
     app.selectbox(key="map.profile_by").set_value("cluster_label").run()
     assert not app.exception
