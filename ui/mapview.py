@@ -137,21 +137,24 @@ def cluster_labels(frame: pd.DataFrame, limit: int = MAP_LABELS) -> list[dict]:
     brackets and ampersands from the data are replaced."""
     if "cluster" not in frame.columns or "cluster_label" not in frame.columns:
         return []
-    clustered = frame[frame["cluster"] >= 0]
-    if clustered.empty:
+    ids = frame["cluster"].to_numpy()
+    xs, ys = frame["x"].to_numpy(dtype=np.float64), frame["y"].to_numpy(dtype=np.float64)
+    values, first, counts = np.unique(ids, return_index=True, return_counts=True)
+    keep = values >= 0  # noise has no name
+    values, first, counts = values[keep], first[keep], counts[keep]
+    if not len(values):
         return []
-    groups = clustered.groupby("cluster")
-    sizes = groups.size().sort_values(ascending=False).head(limit)
-    centres = groups[["x", "y"]].median().loc[sizes.index]
-    names = groups["cluster_label"].first().loc[sizes.index]
-    span_x = float(np.ptp(frame["x"].to_numpy())) or 1.0
-    span_y = float(np.ptp(frame["y"].to_numpy())) or 1.0
+    span_x = float(np.ptp(xs)) or 1.0
+    span_y = float(np.ptp(ys)) or 1.0
+    names = frame["cluster_label"].to_numpy()
     labels, placed = [], []
-    for cluster, (x, y) in centres.iterrows():  # biggest first, so a smaller neighbour's name gives way
+    for i in np.argsort(-counts, kind="stable")[:limit]:  # biggest first, so a smaller neighbour's name gives way
+        members = ids == values[i]
+        x, y = float(np.median(xs[members])), float(np.median(ys[members]))
         if any(abs(x - px) < LABEL_GAP[0] * span_x and abs(y - py) < LABEL_GAP[1] * span_y for px, py in placed):
             continue
         placed.append((x, y))
-        words = str(names[cluster]).split(": ", 1)[-1].split(" · ")[:2]
+        words = str(names[first[i]]).split(": ", 1)[-1].split(" · ")[:2]
         text = " · ".join(words).replace("&", "&amp;").replace("<", "‹").replace(">", "›")
         labels.append({"x": float(x), "y": float(y), "text": text})
     return labels
