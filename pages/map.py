@@ -136,7 +136,12 @@ if apply:
         st.rerun()
 
 page_size = 200
-shown = frame.set_index("id").loc[ids[:page_size], ["source", "cluster_label", "mark", "tags"]].reset_index()
+columns = ["id", "source", "cluster_label", "mark", "tags"]
+if ranked is None:
+    shown = frame.loc[selected, columns].head(page_size)
+else:  # search hits in their rank order (isin over the few shown: no index over every row)
+    first = ids[:page_size]
+    shown = frame.loc[frame["id"].isin(first), columns].set_index("id").loc[first].reset_index()
 texts = full_rows(dataset, shown["id"].tolist())
 shown = shown.merge(texts[["id", "text"]], on="id", how="left")
 st.dataframe(shown, hide_index=True, width="stretch", key="map.selected_table",
