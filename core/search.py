@@ -12,7 +12,7 @@ from core.errors import MixmapError
 
 MODES = ("words", "text", "meaning")
 MAX_QUERY_CHARS = 1000
-DEFAULT_K = 200
+DEFAULT_K = 100  # the Map page and `mixmap search` show this many hits unless asked for more
 
 
 class SearchError(MixmapError):
