@@ -50,7 +50,10 @@ def _remember_cluster_pick():
 def _remember_search():
     query = (st.session_state.get("map.search") or "").strip()
     by, k = st.session_state.get("map.search_by", "words"), st.session_state.get("map.search_k", 100)
-    _only("map.search_pick", (query, by, int(k)) if query else None)
+    if query:
+        _only("map.search_pick", (query, by, int(k)))
+    else:  # an empty box (or a mode picked before typing) ends the search, not the map selection
+        st.session_state["map.search_pick"] = None
 
 
 search_cols = st.columns([4, 3, 1])

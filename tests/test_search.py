@@ -121,3 +121,18 @@ def test_build_keeps_the_full_text_index_current(built_dataset, fake_embedder, t
     result = build_dataset(built_dataset, fake_embedder)
     assert stats().num_unindexed_rows == 0 and "index" in result["seconds"]
     assert len(search_ids(built_dataset, "zeppelin")) == 4
+
+
+def test_picking_a_search_mode_before_typing_keeps_the_map_selection(built_dataset, monkeypatch):
+    layout = built_dataset.read_frame("layout").to_pandas()
+    box = {"x": [layout["x"].min() - 1, layout["x"].max() + 1], "y": [layout["y"].min() - 1, layout["y"].max() + 1]}
+    at = open_app(built_dataset.workspace.root, monkeypatch, title="Map",
+                  session={"map.selection": {"points": [], "box": [box], "lasso": []}})
+    assert at.subheader[0].value.startswith("160 rows selected (map selection)")
+    at.radio(key="map.search_by").set_value("meaning").run()
+    assert at.subheader[0].value.startswith("160 rows selected (map selection)")
+    at.text_input(key="map.search").input("tell me about space 3").run()
+    at.radio(key="map.search_by").set_value("text").run()  # a new mode reruns the search
+    assert at.subheader[0].value.startswith("11 rows selected (search by text")
+    at.text_input(key="map.search").input("").run()  # clearing the box ends the search
+    assert not at.subheader
