@@ -36,7 +36,7 @@ def select(ctx, name, box, polygon, limit, ids_only, as_json):
 @click.argument("name")
 @click.argument("query")
 @click.option("--by", type=click.Choice(["words", "text", "meaning"]), default="words", show_default=True,
-              help="words: full-text (BM25, any word); text: exact substring; meaning: nearest embeddings.")
+              help="words: full-text (BM25, every word); text: exact substring; meaning: nearest embeddings.")
 @click.option("-k", "--k", "k", default=100, show_default=True, help="At most this many rows.")
 @click.option("--limit", default=20, show_default=True, help="How many rows to print.")
 @click.option("--ids-only", is_flag=True, help="Print every matching id (one per line, or a JSON list).")

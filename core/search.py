@@ -22,7 +22,7 @@ class SearchError(MixmapError):
 def search_ids(dataset, query: str, *, by: str = "words", k: int = DEFAULT_K, embedder=None) -> list[str]:
     """Ids of at most `k` rows matching `query`, best first.
 
-    words   full-text search on the row text (any word; stemmed, stop words dropped), BM25 order
+    words   full-text search on the row text: rows with every word (stemmed, stop words dropped), BM25 order
     text    the exact text anywhere in the row, case-insensitive, in stored order
     meaning the k rows nearest the query's embedding (the dataset's own model), nearest first
     """
@@ -43,7 +43,7 @@ def search_ids(dataset, query: str, *, by: str = "words", k: int = DEFAULT_K, em
         if not words:
             return []
         try:
-            return dataset.search_text(words, limit=k).column("id").to_pylist()
+            return dataset.search_text(words, limit=k, all_words=True).column("id").to_pylist()
         except (ValueError, RuntimeError, OSError) as exc:
             raise SearchError(f"full-text search cannot read {query[:80]!r} ({str(exc)[:120]}); "
                               "search by text for an exact phrase") from None

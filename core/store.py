@@ -422,8 +422,9 @@ class Dataset:
 
             with_retries(lambda: tbl.create_index("text", config=FTS(with_position=False), replace=True))
 
-    def search_text(self, query: str, *, limit: int | None = None) -> pa.Table:
-        """Rows matching any word of `query` (BM25; stemmed, stop words dropped): id, _score, best first.
+    def search_text(self, query: str, *, limit: int | None = None, all_words: bool = False) -> pa.Table:
+        """Rows matching any word of `query`, or all of them (BM25; stemmed, stop words dropped): id, _score,
+        best first.
 
         `build` keeps the index current (else it is built on first use); unindexed rows are searched too.
         """
@@ -431,5 +432,11 @@ class Dataset:
         if tbl is None:
             return pa.table({"id": pa.array([], pa.string()), "_score": pa.array([], pa.float32())})
         self.index_text(only_if_missing=True)
-        search = tbl.search(query, query_type="fts", fts_columns="text").select(["id", "_score"])
+        if all_words:
+            from lancedb.query import FullTextOperator, MatchQuery
+
+            search = tbl.search(MatchQuery(query, "text", operator=FullTextOperator.AND), query_type="fts")
+        else:
+            search = tbl.search(query, query_type="fts", fts_columns="text")
+        search = search.select(["id", "_score"])
         return search.limit(limit or max(1, tbl.count_rows())).to_arrow()

@@ -60,7 +60,7 @@ search_cols = st.columns([4, 3, 1])
 search_cols[0].text_input("Search", key="map.search", on_change=_remember_search,
                           placeholder="words, an exact phrase, or a meaning; Enter to search")
 search_cols[1].radio("Search by", SEARCH_MODES, horizontal=True, key="map.search_by", on_change=_remember_search,
-                     help="words: full text, any word (BM25) · text: the exact phrase · meaning: the nearest rows "
+                     help="words: full text, rows with all the words (BM25) · text: the exact phrase · meaning: the nearest rows "
                           "by embedding, whatever their words")
 search_cols[2].number_input("At most", min_value=1, max_value=1_000_000, value=100, step=50, key="map.search_k",
                             on_change=_remember_search)
