@@ -1,7 +1,7 @@
 """mixmap's Streamlit entry point: the router only. Run with `mixmap app` or `streamlit run app.py`."""
 import streamlit as st
 
-from ui.state import ensure_started
+from mixmap.ui.state import ensure_started
 
 st.set_page_config(page_title="mixmap", page_icon=":material/map:", layout="wide")
 ensure_started()

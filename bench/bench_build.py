@@ -19,7 +19,7 @@ PARTS = ROOT.parent / "shared" / "data" / "alpaca_52k_en_zh" / "data"
 
 def run(args: list[str]) -> tuple[float, dict]:
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "cli", *args, "--json"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "mixmap.cli", *args, "--json"], cwd=ROOT, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(out.stderr[-2000:])
     return time.perf_counter() - t0, json.loads(out.stdout)

@@ -38,10 +38,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.coverage import add_reference, analyze_coverage
-from core.ingest import TextSpec, ingest_into
-from core.pipeline import build_dataset
-from core.store import Workspace
+from mixmap.core.build.pipeline import build_dataset
+from mixmap.core.coverage.analysis import add_reference, analyze_coverage
+from mixmap.core.ingest.files import TextSpec, ingest_into
+from mixmap.core.store.workspace import Workspace
 
 DATA = ROOT.parent / "shared" / "data" / "alpaca_52k_en_zh" / "data"
 RESULTS = ROOT / "bench" / "results" / "coverage.json"
@@ -127,7 +127,7 @@ def gap_rank(gaps, topic_ids: set[str]) -> tuple[int | None, float, float]:
 
 
 def run(args) -> dict:
-    from core.embed import load_embedder
+    from mixmap.core.embed.registry import load_embedder
 
     topics = TOPIC_SETS[args.topic_set]
     rows = load_rows(args.rows, args.offset)

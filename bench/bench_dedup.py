@@ -39,14 +39,20 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.dedup import (
+from mixmap.core.dedup.groups import (
     choose_keepers,
     find_exact_pairs,
     find_minhash_pairs,
     find_semantic_pairs,
     group_pairs,
 )
-from core.dedup_pairs import choose_lsh_params, jaccard, lsh_candidates, minhash_signatures, shingle_hashes
+from mixmap.core.dedup.pairs import (
+    choose_lsh_params,
+    jaccard,
+    lsh_candidates,
+    minhash_signatures,
+    shingle_hashes,
+)
 
 DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench" / "results" / "dedup.json"
@@ -55,7 +61,7 @@ OPS = ("delete", "insert", "swap", "case", "punct", "mixed")
 RATES = (0.02, 0.05, 0.10)
 BEYOND = (0.20,)  # reported, not part of the target
 MIN_WORDS = 25
-THRESHOLD = 0.5  # the default in core.dedup_pairs.find_minhash_pairs
+THRESHOLD = 0.5  # the default in mixmap.core.dedup.pairs.find_minhash_pairs
 PUNCT = ".,;:!?"
 
 

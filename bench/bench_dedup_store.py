@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_dedup import hundred_k_rows, load_alpaca
-from core.dedup_store import (
+from mixmap.core.dedup.actions import duplicate_groups
+from mixmap.core.dedup.dataset import (
     compute_duplicate_pairs,
-    duplicate_groups,
     load_pairs,
     paired_vectors,
     quality_scores,
@@ -62,8 +62,8 @@ LAST_CPU = [0.0]
 def make_dataset(root: Path, texts: list[str]):
     import pyarrow as pa
 
-    from core.ingest import ingest_into
-    from core.store import Workspace
+    from mixmap.core.ingest.files import ingest_into
+    from mixmap.core.store.workspace import Workspace
 
     ds = Workspace(root).dataset("bench", create=True)
     path = root / "rows.jsonl"

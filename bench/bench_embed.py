@@ -23,10 +23,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
-    from core.embed import SentenceTransformerEmbedder, embed_dataset
-    from core.ingest import ingest_into
-    from core.static_model import StaticEmbedder
-    from core.store import Workspace
+    from mixmap.core.embed.sentence_transformer import SentenceTransformerEmbedder
+    from mixmap.core.embed.stage import embed_dataset
+    from mixmap.core.embed.static_model import StaticEmbedder
+    from mixmap.core.ingest.files import ingest_into
+    from mixmap.core.store.workspace import Workspace
 
     records = json.loads(DATA.read_text())[: args.n]
     texts = [f"{r['instruction']}\n{r['input']}\n{r['output']}".strip() for r in records]

@@ -5,10 +5,10 @@ oasst1 replies, seed-task outputs), so lengths are those of a real instruction s
 
 Timed, one after another on the same texts:
   baseline   for each text: len(), split(), lower().split() and a count -- the floor for any per-row pass
-  lexical    core.quality_signals.compute_lexical_signals (Gopher / FineWeb heuristics)
-  full       core.quality.score_texts: lexical + slop markers + composite score, 1 process
+  lexical    mixmap.core.quality.signals.compute_lexical_signals (Gopher / FineWeb heuristics)
+  full       mixmap.core.quality.scoring.score_texts: lexical + slop markers + composite score, 1 process
   full x2    the same with n_jobs=2 (worker processes; includes their start-up)
-  store x2   core.quality_store.score_dataset on the rows ingested into a temporary workspace: read from
+  store x2   mixmap.core.quality.dataset.score_dataset on the rows ingested into a temporary workspace: read from
              LanceDB, score with 2 worker processes, write the `signals` frame (what `mixmap score` does)
 Each pass reports wall seconds and CPU seconds (this process plus worker processes): on a shared machine
 the wall time moves with other people's load, the CPU time much less.
@@ -69,8 +69,8 @@ def timed(fn, *args, **kwargs) -> tuple[float, float]:
 
 def stored_dataset(texts: list[str], folder: Path):
     """The texts ingested as a dataset (not timed)."""
-    from core.ingest import TextSpec, ingest_into
-    from core.store import Workspace
+    from mixmap.core.ingest.files import TextSpec, ingest_into
+    from mixmap.core.store.workspace import Workspace
 
     path = folder / "rows.jsonl"
     path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
@@ -83,9 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50_000)
     args = parser.parse_args()
-    from core.quality import score_texts
-    from core.quality_signals import compute_lexical_signals
-    from core.slop import load_lexicon
+    from mixmap.core.quality.scoring import score_texts
+    from mixmap.core.quality.signals import compute_lexical_signals
+    from mixmap.core.quality.slop import load_lexicon
 
     texts = load_texts(args.n)
     load_lexicon()  # read the lexicon file outside the timings
@@ -98,7 +98,7 @@ def main() -> None:
     }
     import tempfile
 
-    from core.quality_store import score_dataset
+    from mixmap.core.quality.dataset import score_dataset
 
     with tempfile.TemporaryDirectory() as folder:
         dataset = stored_dataset(texts, Path(folder))

@@ -33,8 +33,14 @@ def main() -> None:
     args = parser.parse_args()
     import pyarrow.parquet as pq
 
-    from core.report import effective_clusters, vendi_score
-    from core.sampling import farthest_point_order, mean_nn_distance, random_order, stratified_order, take
+    from mixmap.core.curate.report import effective_clusters, vendi_score
+    from mixmap.core.curate.sampling import (
+        farthest_point_order,
+        mean_nn_distance,
+        random_order,
+        stratified_order,
+        take,
+    )
 
     vec = pq.read_table(PREBUILT / "vectors.parquet")
     ids = vec.column("id").to_pylist()

@@ -50,7 +50,7 @@ def perturbed(texts: list[str], n: int, seed: int = 0):
 def timed_cli(args: list[str]) -> tuple[float, float, dict]:
     """(seconds, peak RSS in GB, parsed --json output) of `python -m cli ...` in a fresh process."""
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "cli", *args, "--json"],
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "mixmap.cli", *args, "--json"],
                           cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode:
@@ -62,16 +62,16 @@ def timed_cli(args: list[str]) -> tuple[float, float, dict]:
 APP_PROBE = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from core.store import Workspace
-from core.view import map_frame
-from core.select import rows_in_shape
+from mixmap.core.store.workspace import Workspace
+from mixmap.core.explore.view import map_frame
+from mixmap.core.explore.select import rows_in_shape
 import numpy as np
 ds = Workspace(sys.argv[2]).dataset("scale")
 t = time.perf_counter()
 frame = map_frame(ds, with_snippets=False)
 frame["row_offset"] = np.arange(len(frame))
 load_s = time.perf_counter() - t
-import ui.mapview as mv  # the app's own map code (imports streamlit, as the app does)
+import mixmap.ui.mapview as mv  # the app's own map code (imports streamlit, as the app does)
 t = time.perf_counter()
 fig = mv.figure(frame, "cluster_label", dataset=ds)
 payload = len(fig.to_json())
@@ -101,8 +101,8 @@ def projection_strategies(ws_root: Path, rows: int) -> list[dict]:
     import numpy as np
     from sklearn.manifold import trustworthiness
 
-    from core.project import SizedUmap
-    from core.store import Workspace
+    from mixmap.core.build.project import SizedUmap
+    from mixmap.core.store.workspace import Workspace
 
     _, vectors = Workspace(ws_root).dataset("scale").read_vectors()
     rng = np.random.default_rng(0)
@@ -125,7 +125,7 @@ def projection_strategies(ws_root: Path, rows: int) -> list[dict]:
 
 
 def minhash(texts: list[str]) -> dict:
-    from core.dedup import find_minhash_pairs
+    from mixmap.core.dedup.groups import find_minhash_pairs
 
     start = time.perf_counter()
     pairs = find_minhash_pairs(texts)

@@ -10,8 +10,8 @@ Split (seeded; rows answering the same prompt or in the same oasst tree stay tog
   held-out sources seed tasks (human); GPTeacher, Alpaca-52k and the other 8 AlpacaEval generators (machine)
 
 Scores compared, all in one run:
-  shipped   core.slop.DEFAULT_WEIGHTS: hand-set prior weights (no fit) and a fixed bias;
-  fitted    core.quality.fit_weights on `tune` only, prior strength picked by leave-one-generator-out AUROC
+  shipped   mixmap.core.quality.slop.DEFAULT_WEIGHTS: hand-set prior weights (no fit) and a fixed bias;
+  fitted    mixmap.core.quality.scoring.fit_weights on `tune` only, prior strength picked by leave-one-generator-out AUROC
             inside `tune` -- the tuned alternative, reported so the choice between them stays visible;
   length    n_words alone (long answers are mostly machine here, short ones mostly Alpaca: it cuts both ways);
   BoW       a supervised TF-IDF bag-of-words classifier trained on `tune`: not a slop score, an estimate of
@@ -21,8 +21,8 @@ Scores compared, all in one run:
             (../shared/data/slop_lists_antislop), trained on `tune` only: the best held-out figure found.
 
 Purity: a 50/50 mix of held-out human and held-out machine rows, clustered as the product does
-(`--clusters static` or `minilm`: core.embed.load_embedder + core.cluster.cluster_vectors, UMAP 5-D +
-HDBSCAN) or cheaply (`tfidf`: TF-IDF -> SVD -> KMeans k), clusters ranked by core.quality.summarise_clusters;
+(`--clusters static` or `minilm`: mixmap.core.embed.registry.load_embedder + mixmap.core.build.cluster.cluster_vectors, UMAP 5-D +
+HDBSCAN) or cheaply (`tfidf`: TF-IDF -> SVD -> KMeans k), clusters ranked by mixmap.core.quality.scoring.summarise_clusters;
 reports the machine share of the top-5 slop clusters over several seeds, and the same for an `oracle` that
 ranks clusters by their true machine share: the ceiling for any score on the product's (topic) clusters.
 
@@ -184,7 +184,7 @@ def stratified_auroc(labels: np.ndarray, scores: np.ndarray, lengths: np.ndarray
 
 def choose_strength(frame: pd.DataFrame, signals: pd.DataFrame) -> tuple[float, dict]:
     """Leave-one-machine-source-out AUROC inside `tune` (oasst groups in 2 folds) for each prior strength."""
-    from core.quality import fit_weights, slop_score
+    from mixmap.core.quality.scoring import fit_weights, slop_score
 
     tune = frame.index[frame["split"] == "tune"].to_numpy()
     y, key = frame["label"].to_numpy(), frame["key"].to_numpy()
@@ -219,7 +219,7 @@ def word_llr(texts: list[str], data: Path = DATA) -> np.ndarray:
     (a word's multiplier m < 1 means LLMs over-use it about 1/m times), damped like the score's rates."""
     import math
 
-    from core.quality_signals import tokenize
+    from mixmap.core.quality.signals import tokenize
 
     path = data / "slop_lists_antislop" / "slop_phrase_prob_adjustments_full_list.json"
     llr = {w: -math.log(m) for w, m in json.loads(path.read_text()) if " " not in w and m > 0}
@@ -234,7 +234,7 @@ def supervised_scores(frame: pd.DataFrame, signals: pd.DataFrame) -> np.ndarray:
     """Gradient-boosted trees on FEATURES + shape signals + word LLR, class-balanced, fitted on `tune` only."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from core.quality import feature_matrix
+    from mixmap.core.quality.scoring import feature_matrix
 
     shape = signals[["n_words", "mean_word_len", "stop_word_ratio", "non_alpha_ratio", "n_lines"]].to_numpy()
     x = np.column_stack([feature_matrix(signals), shape, word_llr(frame["text"].tolist())])
@@ -257,7 +257,7 @@ def cluster_mix(frame: pd.DataFrame, rows: np.ndarray, *, method: str, seed: int
                 vectors: dict[int, np.ndarray]) -> np.ndarray:
     """Cluster ids for the mix: the product's UMAP + HDBSCAN on `vectors` (by row), or TF-IDF+SVD+KMeans."""
     if method != "tfidf":
-        from core.cluster import cluster_vectors
+        from mixmap.core.build.cluster import cluster_vectors
 
         return cluster_vectors(np.vstack([vectors[int(r)] for r in rows]))
     from sklearn.cluster import KMeans
@@ -275,7 +275,7 @@ def embed_mix_rows(frame: pd.DataFrame, method: str, seeds: int) -> tuple[dict[i
     """Vectors for every row any seed's mix uses (each text embedded once), and the CPU seconds it took."""
     if method == "tfidf":
         return {}, 0.0
-    from core.embed import load_embedder
+    from mixmap.core.embed.registry import load_embedder
 
     rows = sorted({int(r) for seed in range(seeds) for r in mix_rows(frame, seed)})
     embedder = load_embedder(None, fast=method == "static")  # MIXMAP_MODEL_CACHE or ~/.cache/mixmap
@@ -286,7 +286,7 @@ def embed_mix_rows(frame: pd.DataFrame, method: str, seeds: int) -> tuple[dict[i
 
 def purity(frame: pd.DataFrame, scores: np.ndarray, ids: np.ndarray, rows: np.ndarray, *, seed: int) -> dict:
     """Machine share of the top-5 slop clusters (ranked by summarise_clusters) of one clustered mix."""
-    from core.quality import overrepresented_phrases, summarise_clusters
+    from mixmap.core.quality.scoring import overrepresented_phrases, summarise_clusters
 
     texts = frame["text"].to_numpy()[rows].tolist()
     table = summarise_clusters(ids, scores[rows], texts)
@@ -314,7 +314,7 @@ def main() -> None:
     parser.add_argument("--clusters", choices=["static", "minilm", "tfidf"], default="static",
                         help="how the purity mix is clustered (static/minilm: the product's embed + UMAP + HDBSCAN)")
     args = parser.parse_args()
-    from core.quality import DEFAULT_WEIGHTS, compute_signals, fit_weights, slop_score
+    from mixmap.core.quality.scoring import DEFAULT_WEIGHTS, compute_signals, fit_weights, slop_score
 
     frame = load_corpus()
     t0 = time.perf_counter()
@@ -392,7 +392,7 @@ def main() -> None:
               f" {r['length_only']} | {r['supervised_features']} |")
     summary = {}
     method = (f"TF-IDF(1-2gram)+SVD(100)+KMeans(k={args.k})" if args.clusters == "tfidf" else
-              f"{args.clusters} embeddings + core.cluster.cluster_vectors (UMAP 5-D + HDBSCAN)")
+              f"{args.clusters} embeddings + mixmap.core.build.cluster.cluster_vectors (UMAP 5-D + HDBSCAN)")
     for name, runs in purities.items():
         shares = [p["top5_machine_share"] for p in runs]
         summary[name] = {"mean_top5_machine_share": round(float(np.mean(shares)), 4), "min": min(shares)}

@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--dataset", default="scale")
     parser.add_argument("--screenshot", type=Path, default=ROOT / "docs" / "map_1m.png")
     args = parser.parse_args()
-    from core.store import Workspace
+    from mixmap.core.store.workspace import Workspace
 
     rows = Workspace(args.workspace).dataset(args.dataset).count_frame_rows("rows")
     result: dict = {"rows": rows}

@@ -33,7 +33,7 @@ def main() -> None:
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     with tempfile.TemporaryDirectory(prefix="mixmap-crash-") as tmp:
         os.environ.setdefault("MIXMAP_MODEL_CACHE", str(Path(tmp) / "models"))
-        from core.static_model import StaticEmbedder
+        from mixmap.core.embed.static_model import StaticEmbedder
 
         StaticEmbedder.load_or_distill(cache_dir=Path(os.environ["MIXMAP_MODEL_CACHE"]))
         harness = CrashHarness(Path(tmp), seed=seed)

@@ -2,10 +2,17 @@
 
 Carry a copy of the MiniLM folder (MINILM_DIR) and alpaca_5000.json (ALPACA_JSON); results: bench/results/gpu_embed_h100.json.
 """
-import json, os, sys, time
+import json
+import os
+import sys
+import time
+
 sys.path.insert(0, os.getcwd())
-import numpy as np, torch
-from core.embed import SentenceTransformerEmbedder, best_device
+import torch
+
+from mixmap.core.embed.protocol import best_device
+from mixmap.core.embed.sentence_transformer import SentenceTransformerEmbedder
+
 out = {"device": best_device(), "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
 recs = json.load(open(os.environ.get("ALPACA_JSON", ".gpu/alpaca_5000.json")))
 texts = [f"{r['instruction']}\n{r['input']}\n{r['output']}".strip() for r in recs] * 4
@@ -27,7 +34,6 @@ cpu = SentenceTransformerEmbedder(os.environ.get("MINILM_DIR", ".gpu/minilm"), d
 a = cpu.embed(texts[:300]); b = gpu.embed(texts[:300])
 out["cpu_gpu_min_cosine"] = float((a * b).sum(1).min())
 # the pipeline's own path: dedup + length sort + batches (without LanceDB, absent there)
-from core.embed import _text_key
 uniq = list(dict.fromkeys(texts))
 order = sorted(range(len(uniq)), key=lambda i: -len(uniq[i]))
 torch.cuda.synchronize(); t = time.perf_counter()

@@ -1,4 +1,4 @@
 """`python -m cli` runs the mixmap command line (same as the `mixmap` script)."""
-from cli.main import main
+from mixmap.cli.main import main
 
 main()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from cli.main import StageBars, emit, main, workspace_of
-from core.errors import MixmapError
+from mixmap.cli.common import StageBars, emit, main, workspace_of
+from mixmap.core.errors import MixmapError
 
 
 @main.group()
@@ -27,8 +27,8 @@ def reference():
 @click.pass_context
 def reference_add(ctx, name, path, ref, text_column, template, chat_column, source, on_error, as_json):
     """Add PATH as a reference set of NAME: embedded with NAME's model, placed on NAME's map (no point moves)."""
-    from core.coverage import add_reference
-    from core.ingest import TextSpec
+    from mixmap.core.coverage.analysis import add_reference
+    from mixmap.core.ingest.files import TextSpec
 
     chosen = [v for v in (text_column, template, chat_column) if v]
     if len(chosen) > 1:
@@ -49,7 +49,7 @@ def reference_add(ctx, name, path, ref, text_column, template, chat_column, sour
 @click.pass_context
 def reference_list(ctx, name, as_json):
     """List the reference sets on NAME's map."""
-    from core.coverage import references_of
+    from mixmap.core.coverage.analysis import references_of
 
     ws = workspace_of(ctx)
     ws.dataset(name)
@@ -70,7 +70,7 @@ def reference_list(ctx, name, as_json):
 @click.pass_context
 def coverage(ctx, name, ref, unit, top, percentile, as_json):
     """Coverage score of NAME against a reference, and its gaps ranked by missing reference mass."""
-    from core.coverage import analyze_coverage, is_reference
+    from mixmap.core.coverage.analysis import analyze_coverage, is_reference
 
     ws = workspace_of(ctx)
     reference_set = ws.dataset(ref)
@@ -97,7 +97,7 @@ def coverage(ctx, name, ref, unit, top, percentile, as_json):
 @click.pass_context
 def spec(ctx, name, spec_ref, rows, as_json):
     """Per-capability coverage of NAME against a spec, under-covered capabilities first."""
-    from core.coverage_spec import load_spec, read_spec, save_spec, spec_coverage
+    from mixmap.core.coverage.spec import load_spec, read_spec, save_spec, spec_coverage
 
     ws = workspace_of(ctx)
     dataset = ws.dataset(name)
@@ -119,7 +119,7 @@ def spec(ctx, name, spec_ref, rows, as_json):
 @click.pass_context
 def diversity(ctx, name, as_json):
     """Effective number of clusters and Vendi score of NAME and of each of its sources."""
-    from core.diversity import diversity_table
+    from mixmap.core.curate.diversity import diversity_table
 
     table = diversity_table(workspace_of(ctx).dataset(name))
     emit(table.to_dict(orient="records"), as_json, table.to_string(index=False))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from cli.main import emit, main, workspace_of
-from core.dedup import KEEP_POLICIES
-from core.dedup_store import METHODS
+from mixmap.cli.common import emit, main, workspace_of
+from mixmap.core.dedup.dataset import METHODS
+from mixmap.core.dedup.groups import KEEP_POLICIES
 
 
 @main.command()
@@ -27,13 +27,8 @@ from core.dedup_store import METHODS
 def dedup(ctx, name, method, threshold, keep, do_apply, recompute, candidate_threshold, limit, as_json):
     """Group NAME's duplicates and pick a keeper per group; pairs are found once and stored, so a new
     --threshold or --keep regroups in milliseconds."""
-    from core.dedup_store import (
-        DEFAULT_THRESHOLDS,
-        apply_dedup,
-        compute_duplicate_pairs,
-        group_duplicates,
-        pairs_info,
-    )
+    from mixmap.core.dedup.actions import apply_dedup, group_duplicates
+    from mixmap.core.dedup.dataset import DEFAULT_THRESHOLDS, compute_duplicate_pairs, pairs_info
 
     dataset = workspace_of(ctx).dataset(name)
     threshold = DEFAULT_THRESHOLDS[method] if threshold is None else threshold

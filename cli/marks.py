@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import click
 
-from cli.main import emit, main, workspace_of
-from core.errors import MixmapError
+from mixmap.cli.common import emit, main, where_condition, workspace_of
+from mixmap.core.errors import MixmapError
+from mixmap.core.store.marks import apply_marks, marks_version
 
 
 @main.command()
@@ -24,7 +25,7 @@ from core.errors import MixmapError
 @click.pass_context
 def mark(ctx, name, ids, ids_file, where, slice_name, mark, tags, message, as_json):
     """Mark rows of NAME include / exclude, or tag them. One logged, undoable action."""
-    from core.slices import slice_ids
+    from mixmap.core.curate.slices import slice_ids
 
     dataset = workspace_of(ctx).dataset(name)
     chosen: list[str] = []
@@ -32,9 +33,7 @@ def mark(ctx, name, ids, ids_file, where, slice_name, mark, tags, message, as_js
         chosen += [i.strip() for i in ids.split(",") if i.strip()]
     if ids_file:
         chosen += [line.strip() for line in ids_file if line.strip()]
-    if where:  # resolved as a slice: core.filters quotes what reaches LanceDB
-        from cli.mixes import where_condition
-
+    if where:  # resolved as a slice: mixmap.core.store.filters quotes what reaches LanceDB
         chosen += slice_ids(dataset, {"and": [{"where": where_condition(c, op, v)} for c, op, v in where]})
     if slice_name:
         chosen += slice_ids(dataset, {"slice": slice_name})
@@ -46,6 +45,6 @@ def mark(ctx, name, ids, ids_file, where, slice_name, mark, tags, message, as_js
     unknown = [i for i in chosen if i not in known]
     if unknown:
         raise MixmapError(f"{len(unknown)} ids are not in {name} (first: {unknown[0]!r})")
-    touched = dataset.apply_marks(chosen, mark=mark, add_tags=tags, message=message)
+    touched = apply_marks(dataset, chosen, mark=mark, add_tags=tags, message=message)
     emit({"dataset": name, "marked": touched, "mark": mark, "tags": list(tags),
-          "marks_version": dataset.marks_version()}, as_json, f"{name}: marked {touched} rows")
+          "marks_version": marks_version(dataset)}, as_json, f"{name}: marked {touched} rows")

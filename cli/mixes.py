@@ -6,16 +6,9 @@ from pathlib import Path
 
 import click
 
-from cli.main import emit, main, workspace_of
-from core.errors import MixmapError
-from core.filters import parse_value, validate_name
-
-
-def where_condition(column: str, op: str, value: str) -> list:
-    """A CLI triple as a slice "where": "in" takes a,b,c and "between" takes low,high."""
-    if op in ("in", "between"):
-        return [column, op, [parse_value(v.strip()) for v in value.split(",")]]
-    return [column, op, parse_value(value)]
+from mixmap.cli.common import emit, main, where_condition, workspace_of
+from mixmap.core.errors import MixmapError
+from mixmap.core.store.filters import validate_name
 
 
 # ---- marks history --------------------------------------------------------------------------------------
@@ -26,8 +19,8 @@ def where_condition(column: str, op: str, value: str) -> list:
 @click.pass_context
 def history(ctx, name, diff, as_json):
     """List NAME's marks versions (each marking action, undo and redo), or diff two of them."""
-    from core.marks import diff_versions
-    from core.marks import history as marks_history
+    from mixmap.core.curate.history import diff_versions
+    from mixmap.core.store.marks import history as marks_history
 
     dataset = workspace_of(ctx).dataset(name)
     if diff:
@@ -45,7 +38,7 @@ def history(ctx, name, diff, as_json):
 
 
 def _undo_redo(ctx, name, message, as_json, op):
-    from core import marks
+    from mixmap.core.store import marks
 
     result = getattr(marks, op)(workspace_of(ctx).dataset(name), message=message)
     emit(result, as_json, f"{name}: {op} v{result[op]} ({result['rows']} rows); now at v{result['marks_version']}")
@@ -93,7 +86,7 @@ def slice_group():
 @click.pass_context
 def slice_save(ctx, name, slice_name, where, fts, semantic, k, ids, spec, any_, negate, as_json):
     """Save a slice SLICE_NAME of dataset NAME."""
-    from core.slices import save_slice, slice_ids
+    from mixmap.core.curate.slices import save_slice, slice_ids
 
     parts = [{"where": where_condition(*w)} for w in where]
     parts += [{"fts": fts}] if fts else []
@@ -122,7 +115,7 @@ def slice_save(ctx, name, slice_name, where, fts, semantic, k, ids, spec, any_, 
 @click.pass_context
 def slice_list(ctx, name, as_json):
     """List NAME's saved slices with their row counts."""
-    from core.slices import describe_slice, load_slices, slice_ids
+    from mixmap.core.curate.slices import describe_slice, load_slices, slice_ids
 
     dataset = workspace_of(ctx).dataset(name)
     out = [{"slice": s, "definition": d, "describe": describe_slice(d), "rows": len(slice_ids(dataset, {"slice": s}))}
@@ -153,7 +146,7 @@ def mix_group():
 @click.pass_context
 def mix_create(ctx, name, mix_name, components, spec_file, budget_tokens, budget_rows, seed, marked, tokenizer, as_json):
     """Save mix MIX_NAME of dataset NAME and print its components' counts."""
-    from core.mixes import build_mix, parse_component, save_mix
+    from mixmap.core.curate.mixes import build_mix, parse_component, save_mix
 
     if spec_file:
         import yaml
@@ -192,7 +185,7 @@ def _summary_text(name: str, summary: dict) -> str:
 @click.pass_context
 def mix_list(ctx, name, as_json):
     """List NAME's saved mixes."""
-    from core.mixes import list_mixes
+    from mixmap.core.curate.mixes import list_mixes
 
     mixes = list_mixes(workspace_of(ctx).dataset(name))
     emit(mixes, as_json, "\n".join(mixes) or "no mixes yet")
@@ -205,8 +198,8 @@ def mix_list(ctx, name, as_json):
 @click.pass_context
 def mix_show(ctx, name, mix_name, as_json):
     """Recipe, per-component counts, composition before / after and report card of a mix."""
-    from core.mixes import build_mix, load_mix
-    from core.report import composition, report_card
+    from mixmap.core.curate.mixes import build_mix, load_mix
+    from mixmap.core.curate.report import composition, report_card
 
     dataset = workspace_of(ctx).dataset(name)
     result = build_mix(dataset, load_mix(dataset, mix_name))
@@ -226,8 +219,8 @@ def mix_show(ctx, name, mix_name, as_json):
 @click.pass_context
 def mix_compare(ctx, name, mix_a, mix_b, as_json):
     """Report cards of two mixes side by side."""
-    from core.mixes import build_mix, load_mix
-    from core.report import compare_cards, report_card
+    from mixmap.core.curate.mixes import build_mix, load_mix
+    from mixmap.core.curate.report import compare_cards, report_card
 
     dataset = workspace_of(ctx).dataset(name)
     cards = {m: report_card(dataset, build_mix(dataset, load_mix(dataset, m)).ids) for m in (mix_a, mix_b)}
@@ -246,8 +239,8 @@ def mix_compare(ctx, name, mix_a, mix_b, as_json):
 @click.pass_context
 def mix_export(ctx, name, mix_name, out, fmt, with_signals, as_json):
     """Export mix MIX_NAME with a replayable manifest (mixmap export --manifest FILE)."""
-    from core.export import manifest_path
-    from core.mixes import export_mix
+    from mixmap.core.export.mix import export_mix
+    from mixmap.core.export.write import manifest_path
 
     frames = ("clusters", "signals") if with_signals else ("clusters",)
     manifest = export_mix(workspace_of(ctx).dataset(name), mix_name, out, fmt=fmt, extra_frames=frames)

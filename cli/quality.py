@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from cli.main import StageBars, emit, main, workspace_of
-from core.errors import MixmapError
+from mixmap.cli.common import StageBars, emit, main, workspace_of
+from mixmap.core.errors import MixmapError
 
-SLOP_THRESHOLD = 0.5  # core.quality.SLOP_THRESHOLD, repeated so `mixmap --help` stays fast
+SLOP_THRESHOLD = 0.5  # mixmap.core.quality.scoring.SLOP_THRESHOLD, repeated so `mixmap --help` stays fast
 
 
 @main.command()
@@ -20,7 +20,7 @@ SLOP_THRESHOLD = 0.5  # core.quality.SLOP_THRESHOLD, repeated so `mixmap --help`
 @click.pass_context
 def score(ctx, name, weights_file, as_json):
     """Compute quality signals and the slop score of every row of NAME (stored as the `signals` frame)."""
-    from core.quality_store import score_dataset
+    from mixmap.core.quality.dataset import score_dataset
 
     weights = None
     if weights_file:
@@ -48,7 +48,7 @@ def score(ctx, name, weights_file, as_json):
 @click.pass_context
 def slop(ctx, name, threshold, top, taught, against, as_json):
     """List NAME's clusters ranked by mean slop score, with the phrases that explain each."""
-    from core.quality_store import cluster_slop
+    from mixmap.core.quality.dataset import cluster_slop
 
     ws = workspace_of(ctx)
     reference = ws.dataset(against) if against else None

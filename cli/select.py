@@ -5,8 +5,8 @@ import json
 
 import click
 
-from cli.main import emit, main, workspace_of
-from core.errors import MixmapError
+from mixmap.cli.common import emit, main, workspace_of
+from mixmap.core.errors import MixmapError
 
 
 @main.command()
@@ -19,7 +19,7 @@ from core.errors import MixmapError
 @click.pass_context
 def select(ctx, name, box, polygon, limit, ids_only, as_json):
     """Count and list NAME's rows inside a box or polygon on the map."""
-    from core.select import rows_in_shape
+    from mixmap.core.explore.select import rows_in_shape
 
     if bool(box) == bool(polygon):
         raise MixmapError("give exactly one of --box X0 Y0 X1 Y1 or --polygon FILE")
@@ -44,7 +44,7 @@ def select(ctx, name, box, polygon, limit, ids_only, as_json):
 @click.pass_context
 def search(ctx, name, query, by, k, limit, ids_only, as_json):
     """Rows of NAME matching QUERY, best first (pipe --ids-only into `mixmap mark --ids-file -`)."""
-    from core.search import search_rows
+    from mixmap.core.explore.search import search_rows
 
     result = search_rows(workspace_of(ctx).dataset(name), query, by=by, k=k, show=limit)
     if ids_only:

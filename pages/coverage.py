@@ -1,17 +1,16 @@
 """Coverage page: a reference set on the dataset's map, its gaps, spec coverage, sources and diversity."""
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.coverage import add_reference, is_reference, references_of
-from core.coverage_spec import list_specs, parse_spec, read_spec, save_spec, spec_coverage
-from core.errors import MixmapError
-from ui import coverage as cov
-from ui.mapview import load_frame, resolve_selection
-from ui.state import chosen_dataset, guard, jobs, show_jobs, workspace
+from mixmap.core.coverage.analysis import add_reference, is_reference, references_of
+from mixmap.core.coverage.spec import list_specs, parse_spec, read_spec, save_spec, spec_coverage
+from mixmap.core.errors import MixmapError
+from mixmap.ui import coverage as cov
+from mixmap.ui.mapview import load_frame, resolve_selection
+from mixmap.ui.state import chosen_dataset, embedder, guard, jobs, show_jobs, workspace
 
 UNITS = {"cluster": "gap pockets (reference rows the data lacks)", "cell": "map cells", "map_cluster": "the data's own clusters"}
 SPEC_EXAMPLE = """name: my-spec
@@ -54,16 +53,13 @@ with tab_ref:
         if st.button("Add and place on the map", key="coverage.ref_add"):
             path = None
             if upload is not None:
-                safe = re.sub(r"[^A-Za-z0-9_.\-]+", "_", Path(upload.name).name).lstrip(".") or "reference"
-                path = ws.root / "uploads" / safe
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(upload.getvalue())
+                path = ws.save_upload(upload.name, upload.getvalue())
             elif typed.strip():
                 path = Path(typed.strip()).expanduser()
             if path is None:
                 st.error("Upload a file or type a path first.")
             else:
-                from core.ingest import TextSpec
+                from mixmap.core.ingest.files import TextSpec
 
                 spec = TextSpec(column=column.strip()) if column.strip() else None
                 jobs().start("reference", name, lambda job: add_reference(
@@ -154,7 +150,7 @@ with tab_spec:
         try:
             spec = parse_spec(text)
             save_spec(ws, spec)
-            model = cov.embedder(name, str(dataset.meta.get("model")))
+            model = embedder(name)
             st.session_state["coverage.spec_report"] = spec_coverage(dataset, spec, embedder=model)
         except MixmapError as exc:
             st.error(str(exc))

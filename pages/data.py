@@ -5,10 +5,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.errors import MixmapError
-from core.ingest import TextSpec, guess_spec, ingest_into, preview_records
-from ui.state import guard, jobs, show_jobs, start_build, workspace
-from ui.uploads import upload_path
+from mixmap.core.errors import MixmapError
+from mixmap.core.ingest.files import TextSpec, guess_spec, ingest_into, preview_records
+from mixmap.ui.state import guard, jobs, show_jobs, start_build, workspace
 
 st.title("Data")
 ws = workspace()
@@ -23,7 +22,7 @@ else:
     st.info("The workspace is empty. Load the bundled sample or your own file below.")
 
 if "sample" not in ws.list_datasets() and st.button("Load the bundled sample (2,000 rows, ready map)", key="data.sample"):
-    from core.sample import install_sample
+    from mixmap.core.ingest.sample import install_sample
 
     if guard(install_sample, ws) is not None:
         st.session_state["dataset"] = "sample"
@@ -36,9 +35,7 @@ if how == "an upload":
     upload = st.file_uploader("JSONL, JSON, CSV, TSV, Parquet (optionally .gz)", key="data.upload")
     if upload is not None:
         # Only the base name, cleaned, is used: an upload can never write outside the workspace's uploads/.
-        path = upload_path(ws.root, upload.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(upload.getvalue())
+        path = ws.save_upload(upload.name, upload.getvalue())
 else:
     typed = st.text_input("File or Hugging Face save_to_disk folder", key="data.path",
                           placeholder="/data/my_instructions.jsonl")
@@ -104,14 +101,14 @@ if st.button("Ingest and build", type="primary", key="data.go"):
         job.progress("ingest", 0, 1)
         result = ingest_into(dataset, path, spec=spec, source=source, on_error=on_error)
         job.progress("ingest", 1, 1)
-        from core.embed import load_embedder
-        from core.pipeline import build_dataset
+        from mixmap.core.build.pipeline import build_dataset
+        from mixmap.core.embed.registry import load_embedder
 
         build_dataset(dataset, load_embedder(None, fast=fast, workspace=ws.root), progress=job.progress)
         return result
 
     try:
-        from core.filters import validate_name
+        from mixmap.core.store.filters import validate_name
 
         validate_name(name)
         st.session_state["dataset"] = name

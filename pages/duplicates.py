@@ -3,17 +3,11 @@ a keep policy, read the groups side by side and exclude all but each group's kee
 import numpy as np
 import streamlit as st
 
-from core.dedup import KEEP_POLICIES
-from core.dedup_store import (
-    CANDIDATE_THRESHOLDS,
-    DEFAULT_THRESHOLDS,
-    METHODS,
-    apply_dedup,
-    pairs_info,
-    regroup,
-)
-from core.view import full_rows
-from ui.duplicates import (
+from mixmap.core.dedup.actions import apply_dedup
+from mixmap.core.dedup.dataset import CANDIDATE_THRESHOLDS, DEFAULT_THRESHOLDS, METHODS, pairs_info, regroup
+from mixmap.core.dedup.groups import KEEP_POLICIES
+from mixmap.core.explore.view import full_rows
+from mixmap.ui.duplicates import (
     cached_quality,
     cached_snippets,
     cached_vectors,
@@ -25,8 +19,8 @@ from ui.duplicates import (
     style_map,
     text_box,
 )
-from ui.mapview import figure, load_frame
-from ui.state import chosen_dataset, guard, jobs, undo_banner
+from mixmap.ui.mapview import figure, load_frame
+from mixmap.ui.state import chosen_dataset, guard, jobs, undo_banner
 
 METHOD_HELP = {
     "exact": "same text after lowercasing and removing punctuation and extra spaces",

@@ -6,20 +6,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.export import FORMATS, export_rows, manifest_path
-from core.mixes import export_mix, list_mixes
-from ui.state import chosen_dataset, guard, workspace
+from mixmap.core.curate.mixes import list_mixes
+from mixmap.core.export.mix import export_mix
+from mixmap.core.export.write import FORMATS, export_rows, manifest_path
+from mixmap.core.store.marks import marks_version, read_marks
+from mixmap.ui.state import chosen_dataset, guard, workspace
 
 FORMAT_NAMES = {"jsonl": "JSONL", "parquet": "Parquet", "csv": "CSV", "hf": "Hugging Face datasets folder (save_to_disk)"}
 
 st.title("Export")
 name, dataset = chosen_dataset(jobs=False)
-marks = dataset.read_marks()
+marks = read_marks(dataset)
 included = sum(1 for m in marks.column("mark").to_pylist() if m == "include")
 excluded = sum(1 for m in marks.column("mark").to_pylist() if m == "exclude")
 total = dataset.count()
 st.caption(f"{total:,} rows · {included:,} marked include · {excluded:,} marked exclude · marks version "
-           f"{dataset.marks_version()}")
+           f"{marks_version(dataset)}")
 
 mixes = list_mixes(dataset)
 what = st.radio("Export", ["rows by their marks", "a saved mix"], horizontal=True, key="export.what",
@@ -79,7 +81,7 @@ if last and Path(last).exists() and manifest_path(Path(last)).is_file():
 with st.expander("Replay a manifest"):
     typed = st.text_input("Manifest file", key="export.replay_path", placeholder="/path/to/mix.jsonl.manifest.json")
     if st.button("Replay", key="export.replay", disabled=not typed.strip()):
-        from core.replay import replay_manifest
+        from mixmap.core.export.replay import replay_manifest
 
         result = guard(replay_manifest, workspace(), Path(typed).expanduser())
         if result is not None:

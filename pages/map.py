@@ -1,12 +1,12 @@
 """Map page: the dataset as a 2-D map; select with box, lasso, a cluster or a search; read the rows, mark them."""
 import streamlit as st
 
-from core.cluster import read_cluster_info
-from core.search import MODES as SEARCH_MODES
-from core.search import similar_ids
-from core.view import full_rows, numeric_columns
-from ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
-from ui.state import chosen_dataset, guard, start_build
+from mixmap.core.build.cluster import read_cluster_info
+from mixmap.core.explore.search import MODES as SEARCH_MODES
+from mixmap.core.explore.search import similar_ids
+from mixmap.core.explore.view import full_rows, numeric_columns
+from mixmap.ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
+from mixmap.ui.state import chosen_dataset, guard, start_build
 
 st.title("Map")
 name, dataset = chosen_dataset()

@@ -4,15 +4,16 @@ import json
 import pandas as pd
 import streamlit as st
 
-from core.errors import MixmapError
-from core.filters import parse_value
-from core.marks import diff_versions, history, redo, undo
-from core.mixes import list_mixes, load_mix, save_mix
-from core.report import compare_cards
-from core.sampling import ALLOCATIONS, STRATEGIES
-from core.slices import describe_slice, load_slices, save_slice, slice_columns
-from core.view import full_rows, snippet
-from ui.mixes import (
+from mixmap.core.curate.history import diff_versions
+from mixmap.core.curate.mixes import list_mixes, load_mix, save_mix
+from mixmap.core.curate.report import compare_cards
+from mixmap.core.curate.sampling import ALLOCATIONS, STRATEGIES
+from mixmap.core.curate.slices import describe_slice, load_slices, save_slice, slice_columns
+from mixmap.core.errors import MixmapError
+from mixmap.core.explore.view import full_rows, snippet
+from mixmap.core.store.filters import parse_value
+from mixmap.core.store.marks import history, marks_version, redo, undo
+from mixmap.ui.mixes import (
     built_mix,
     composition_table,
     dataset_card,
@@ -22,7 +23,7 @@ from ui.mixes import (
     slice_count,
     slice_counts,
 )
-from ui.state import chosen_dataset, guard
+from mixmap.ui.state import chosen_dataset, guard
 
 st.title("Mixes")
 name, dataset = chosen_dataset(jobs=False)
@@ -245,7 +246,7 @@ with history_tab:
         if (done := guard(redo, dataset)) is not None:
             st.toast(f"Redid v{done['redo']}")
             st.rerun()
-    cols[2].caption(f"marks version {dataset.marks_version()} · every marking action, undo and redo is a version")
+    cols[2].caption(f"marks version {marks_version(dataset)} · every marking action, undo and redo is a version")
     if not entries:
         st.info("No marking actions yet: mark rows on the Map page or with `mixmap mark`.")
     else:

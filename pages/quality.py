@@ -3,11 +3,11 @@ rows with the matched phrases highlighted, exclude a cluster or a selection in o
 import numpy as np
 import streamlit as st
 
-from core.quality import SLOP_THRESHOLD, explain_row, overrepresented_phrases
-from core.quality_store import teach_scores
-from core.view import full_rows, numeric_columns
-from ui.mapview import figure, load_frame, resolve_selection
-from ui.quality import (
+from mixmap.core.explore.view import full_rows, numeric_columns
+from mixmap.core.quality.dataset import teach_scores
+from mixmap.core.quality.scoring import SLOP_THRESHOLD, explain_row, overrepresented_phrases
+from mixmap.ui.mapview import figure, load_frame, resolve_selection
+from mixmap.ui.quality import (
     highlight_html,
     legend_html,
     rank_table,
@@ -20,7 +20,7 @@ from ui.quality import (
     style_map,
     top_rows,
 )
-from ui.state import chosen_dataset, guard, undo_banner, workspace
+from mixmap.ui.state import chosen_dataset, guard, undo_banner, workspace
 
 st.title("Quality")
 name, dataset = chosen_dataset()

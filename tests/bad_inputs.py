@@ -34,7 +34,7 @@ class BadInput:
     bad_lines: tuple[int, ...] = ()  # lines reported as bad with --on-error skip ("rows")
     texts: tuple[str, ...] = ()  # the exact texts read ("ok")
     preview_error: bool = False  # the Data page already refuses it at the preview
-    spec: dict = field(default_factory=dict)  # the same mapping as `args`, for core.ingest.TextSpec
+    spec: dict = field(default_factory=dict)  # the same mapping as `args`, for mixmap.core.ingest.files.TextSpec
 
 
 def _jsonl(rows: list) -> str:

@@ -71,7 +71,7 @@ def fake_embedder() -> FakeEmbedder:
 
 @pytest.fixture
 def workspace(tmp_path):
-    from core.store import Workspace
+    from mixmap.core.store.workspace import Workspace
 
     return Workspace(tmp_path / "ws")
 
@@ -84,8 +84,8 @@ def rows_file(tmp_path) -> Path:
 @pytest.fixture
 def built_dataset(workspace, rows_file, fake_embedder):
     """A dataset of 160 rows in 4 planted topics, embedded with the fake embedder, projected, clustered."""
-    from core.ingest import ingest_into
-    from core.pipeline import build_dataset
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.ingest.files import ingest_into
 
     ds = workspace.dataset("synth", create=True)
     ingest_into(ds, rows_file)

@@ -28,8 +28,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from core.ingest import ingest_file, ingest_into
-from core.store import Workspace
+from mixmap.core.ingest.files import ingest_file, ingest_into
+from mixmap.core.store.marks import apply_marks, marks_version, read_marks
+from mixmap.core.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +98,7 @@ class CrashHarness:
 
     # ---- running and killing ---------------------------------------------------------------------------
     def cli(self, workspace: Path, *args: str) -> list[str]:
-        return [sys.executable, "-m", "cli", "--workspace", str(workspace), *args]
+        return [sys.executable, "-m", "mixmap.cli", "--workspace", str(workspace), *args]
 
     def run(self, cmd: list[str], *, stage: str | None = None) -> dict:
         started = time.time()
@@ -253,19 +254,19 @@ class CrashHarness:
         ids_file.write_text("\n".join(chosen) + "\n")
         cmd = self.cli(ws, "mark", "d", "--ids-file", str(ids_file), f"--{mark}", "--tag", f"t{trial.number}",
                        "-m", f"trial {trial.number}", "--json")
-        before = Workspace(ws).dataset("d").marks_version()
+        before = marks_version(Workspace(ws).dataset("d"))
         if crash_at:  # killed exactly before that write, e.g. after the history row, before the marks table
             self.run_dying(crash_at, 1, cmd[3:], trial)
         else:
             self.run_killed(cmd, trial)
-        trial.after_kill = {"action_logged": Workspace(ws).dataset("d").marks_version() > before}
+        trial.after_kill = {"action_logged": marks_version(Workspace(ws).dataset("d")) > before}
         self.run(cmd, stage="mark")
         for row_id in chosen:
             _, old_tags = expected.get(row_id, ("", ()))
             tags = old_tags if f"t{trial.number}" in old_tags else (*old_tags, f"t{trial.number}")
             expected[row_id] = ("" if mark == "clear" else mark, tags)
         ds = Workspace(ws).dataset("d")
-        got = {r["id"]: (r["mark"] or "", tuple(r["tags"] or ())) for r in ds.read_marks().to_pylist()}
+        got = {r["id"]: (r["mark"] or "", tuple(r["tags"] or ())) for r in read_marks(ds).to_pylist()}
         if got != expected:
             missing = [i for i in expected if got.get(i) != expected[i]][:3]
             raise self.fail(trial, f"marks differ from the actions replayed (first: {missing})")
@@ -276,7 +277,7 @@ class CrashHarness:
         if len(versions) != len(set(versions)):
             raise self.fail(trial, "two marks versions share a number")
         replayed = {r["id"]: (r["mark"] or "", tuple(r["tags"] or ()))
-                    for r in ds.read_marks(version=ds.marks_version()).to_pylist()}
+                    for r in read_marks(ds, version=marks_version(ds)).to_pylist()}
         if replayed != got:
             raise self.fail(trial, "the marks table and its history disagree")
         return trial
@@ -291,8 +292,8 @@ class CrashHarness:
         ws = state["ws"]
         ds = Workspace(ws).dataset("d")
         ids = ds.read_rows(["id"]).column("id").to_pylist()
-        ds.apply_marks(self.rng.sample(ids, 500), mark="exclude", message=f"before export {trial.number}")
-        excluded = {r["id"] for r in ds.read_marks().to_pylist() if r["mark"] == "exclude"}
+        apply_marks(ds, self.rng.sample(ids, 500), mark="exclude", message=f"before export {trial.number}")
+        excluded = {r["id"] for r in read_marks(ds).to_pylist() if r["mark"] == "exclude"}
         expected = frozenset(ids) - excluded
         out = ws / f"export.{fmt}"
         acceptable = {state["complete"].get(fmt), expected} - {None}
@@ -358,8 +359,8 @@ class CrashHarness:
         ds = Workspace(ws).dataset("d")
         out = ws / "export.jsonl"
         self.run(self.cli(ws, "export", "d", "--out", str(out), "--json"))  # a previous, complete export
-        ds.apply_marks(self.rng.sample(ds.read_rows(["id"]).column("id").to_pylist(), 300), mark="exclude")
-        self.run_dying("core.export.write_json_atomic", 1, ["--workspace", str(ws), "export", "d", "--out", str(out)],
+        apply_marks(ds, self.rng.sample(ds.read_rows(["id"]).column("id").to_pylist(), 300), mark="exclude")
+        self.run_dying("mixmap.core.export.write.write_json_atomic", 1, ["--workspace", str(ws), "export", "d", "--out", str(out)],
                        trial)
         manifest_file = ws / "export.jsonl.manifest.json"
         trial.after_kill = {"manifest": manifest_file.exists()}

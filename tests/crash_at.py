@@ -1,8 +1,8 @@
 """Run `mixmap ARGS...` and kill -9 this very process just before a chosen write: a crash exactly between two
 writes, which a random kill rarely hits. `python -m tests.crash_at METHOD[:ARG] N -- ARGS...` dies before the
-N-th call of `core.store.Dataset.METHOD` whose first argument is ARG or that has a keyword ARG (when ARG is
+N-th call of `mixmap.core.store.tables.Dataset.METHOD` whose first argument is ARG or that has a keyword ARG (when ARG is
 given), e.g. `write_frame:cluster_info 1` or `update_meta:project 1`; a dotted METHOD names a module function
-instead (`core.export.write_json_atomic 1`). Used by tests/crash.py.
+instead (`mixmap.core.export.write.write_json_atomic 1`). Used by tests/crash.py.
 """
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ def main(argv: list[str]) -> None:
     point, nth, sep, *args = argv
     assert sep == "--", "usage: python -m tests.crash_at METHOD[:ARG] N -- ARGS..."
     method, _, wanted = point.partition(":")
-    if "." in method:  # a module-level function, e.g. core.export.write_json_atomic
+    if "." in method:  # a module-level function, e.g. mixmap.core.export.write.write_json_atomic
         import importlib
 
         module_name, _, method = method.rpartition(".")
         owner = importlib.import_module(module_name)
     else:
-        from core.store import Dataset as owner
+        from mixmap.core.store.tables import Dataset as owner
     original = getattr(owner, method)
     calls = 0
 
@@ -36,7 +36,7 @@ def main(argv: list[str]) -> None:
         return original(*a, **kw)
 
     setattr(owner, method, dying)
-    from cli.main import main as cli
+    from mixmap.cli.main import main as cli
 
     cli(args, prog_name="mixmap")
 

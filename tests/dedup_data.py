@@ -59,9 +59,9 @@ def ids_by_position(dataset) -> list[str]:
 def planted_dataset(workspace, folder: Path, embedder, *, mapped: bool):
     """(dataset "dups", {group name: [ids, original first]}): the 49 planted rows ingested and embedded with
     `embedder`; also projected and clustered when `mapped`."""
-    from core.embed import embed_dataset
-    from core.ingest import ingest_into
-    from core.pipeline import build_dataset
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.embed.stage import embed_dataset
+    from mixmap.core.ingest.files import ingest_into
 
     path, groups = write_planted(folder)
     ds = workspace.dataset("dups", create=True)

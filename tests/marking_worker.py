@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from mixmap.core.store.marks import apply_marks
+
 
 def _orphaned(parent: int) -> bool:
     """True once the test that started us has died (we were handed to another parent): stop, don't linger."""
@@ -27,15 +29,15 @@ def main(role: str, workspace: str, plan_file: str) -> None:
             raise SystemExit(2)
         time.sleep(0.01)
     if role == "app":
-        from core.store import Workspace
+        from mixmap.core.store.workspace import Workspace
 
         dataset = Workspace(workspace).dataset(plan["dataset"])
         for op in plan["ops"]:
             if _orphaned(parent):
                 raise SystemExit(2)
-            dataset.apply_marks(op["ids"], mark=op["mark"], add_tags=[op["tag"]], message=op["message"])
+            apply_marks(dataset, op["ids"], mark=op["mark"], add_tags=[op["tag"]], message=op["message"])
     else:
-        from cli.main import main as cli
+        from mixmap.cli.main import main as cli
 
         for op in plan["ops"]:
             if _orphaned(parent):

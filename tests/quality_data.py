@@ -61,10 +61,10 @@ def build_planted(workspace, path: Path, name: str = "qual"):
     """Ingest with the instruction template, embed with the fake embedder, write clusters and a map.
 
     Returns (dataset, {group: [ids]}), cluster ids: bikes 0, garden 1, kitchen 2, slop 3, noise -1."""
-    from core.cluster import label_clusters, write_clusters
-    from core.embed import embed_dataset
-    from core.ingest import TextSpec, ingest_into
-    from core.view import parse_meta
+    from mixmap.core.build.cluster import label_clusters, write_clusters
+    from mixmap.core.embed.stage import embed_dataset
+    from mixmap.core.explore.view import parse_meta
+    from mixmap.core.ingest.files import TextSpec, ingest_into
 
     ds = workspace.dataset(name, create=True)
     ingest_into(ds, path, spec=TextSpec(template="{instruction}\n{input}\n{output}"))

@@ -16,10 +16,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from cli.main import main
-from core.errors import IngestError
-from core.ingest import TextSpec, ingest_file, ingest_into, preview_records
-from core.store import Workspace
+from mixmap.cli.main import main
+from mixmap.core.errors import IngestError
+from mixmap.core.ingest.files import TextSpec, ingest_file, ingest_into, preview_records
+from mixmap.core.store.marks import apply_marks
+from mixmap.core.store.workspace import Workspace
 from tests.bad_inputs import CASES, write_corpus
 from tests.conftest import ROOT, open_app, synthetic_rows, write_jsonl
 
@@ -39,7 +40,7 @@ def base_workspace(tmp_path_factory):
     ws = Workspace(folder / "ws")
     ds = ws.dataset("d", create=True)
     ingest_into(ds, write_jsonl(folder / "good.jsonl", synthetic_rows(5)))
-    ds.apply_marks(ds.read_rows(["id"]).column("id").to_pylist()[:3], mark="exclude", message="before")
+    apply_marks(ds, ds.read_rows(["id"]).column("id").to_pylist()[:3], mark="exclude", message="before")
     return ws.root
 
 
@@ -104,7 +105,7 @@ def test_duplicate_user_ids_are_kept_as_metadata(corpus, workspace, tmp_path):
     rows = ds.read_rows().to_pylist()
     assert len({r["id"] for r in rows}) == 3  # our ids stay unique, even for the repeated text "alpha"
     assert [json.loads(r["meta"]) for r in rows] == [{"id": 7}] * 3
-    from core.export import export_rows
+    from mixmap.core.export.write import export_rows
 
     export_rows(ds, tmp_path / "out.jsonl", marked="any")
     exported = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
@@ -159,7 +160,7 @@ def test_cli_reads_the_odd_but_valid_files(name, corpus, ws_root):
 
 
 def test_a_real_process_exits_1(corpus, ws_root):
-    proc = subprocess.run([sys.executable, "-m", "cli", "--workspace", str(ws_root), "ingest",
+    proc = subprocess.run([sys.executable, "-m", "mixmap.cli", "--workspace", str(ws_root), "ingest",
                            str(corpus["binary"]), "--dataset", "d"], capture_output=True, text=True, cwd=ROOT,
                           check=False)
     assert proc.returncode == 1 and proc.stdout == ""

@@ -8,7 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
+from mixmap.cli.main import main
+from mixmap.core.store.marks import marks_version
 
 BAD_POLYGONS = {
     "not json": "{x: [1, 2",
@@ -46,7 +47,7 @@ def assert_clear_error(result, *needles):
 
 
 def state_of(ds) -> tuple:
-    return (ds.marks_version(), ds.version("layout"), ds.version("clusters"), sorted(p.name for p in ds.dir.iterdir()))
+    return (marks_version(ds), ds.version("layout"), ds.version("clusters"), sorted(p.name for p in ds.dir.iterdir()))
 
 
 # kind -> (the file's name, the command given the file's path, a word the error line must hold)

@@ -3,7 +3,7 @@ import json
 
 from click.testing import CliRunner
 
-from cli.main import main
+from mixmap.cli.main import main
 from tests.conftest import synthetic_rows, write_jsonl
 
 

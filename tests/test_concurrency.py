@@ -15,8 +15,9 @@ import subprocess
 import sys
 import time
 
-from core.ingest import ingest_into
-from core.store import Workspace
+from mixmap.core.ingest.files import ingest_into
+from mixmap.core.store.marks import read_marks
+from mixmap.core.store.workspace import Workspace
 from tests.conftest import ROOT, write_jsonl
 
 OPS = int(os.environ.get("MIXMAP_CONCURRENCY_OPS", "1000"))
@@ -78,7 +79,7 @@ def test_two_app_sessions_and_the_cli_lose_no_marks(tmp_path):
                     proc.wait()
     print(f"{3 * OPS} marking actions from 3 processes in {time.time() - started:.1f}s")
 
-    got = {r["id"]: (r["mark"] or "", frozenset(r["tags"] or ())) for r in ds.read_marks().to_pylist()}
+    got = {r["id"]: (r["mark"] or "", frozenset(r["tags"] or ())) for r in read_marks(ds).to_pylist()}
     expected = expected_state(plans)
     lost = {i: (expected[i], got.get(i)) for i in expected if got.get(i) != expected[i]}
     assert not lost, f"{len(lost)} rows lost marks or tags, e.g. {list(lost.items())[:2]}"
@@ -92,7 +93,7 @@ def test_two_app_sessions_and_the_cli_lose_no_marks(tmp_path):
 
 def test_concurrent_ingests_of_one_file_store_it_once(tmp_path):
     """Four curators ingest the same file into the same dataset at the same moment: its rows are stored once.
-    (Each ingest checks which ids are stored, then appends; core.ingest serialises that per dataset.) The
+    (Each ingest checks which ids are stored, then appends; mixmap.core.ingest.files serialises that per dataset.) The
     processes are held at a barrier just before they append (tests/together.py), so the race is certain."""
     ws = Workspace(tmp_path / "ws")
     ingest_into(ws.dataset("d", create=True), write_jsonl(tmp_path / "seed.jsonl", [{"text": "seed row"}]))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from core.coverage import (
+from mixmap.core.coverage.analysis import (
     CoverageError,
     add_reference,
     analyze_coverage,
@@ -22,10 +22,11 @@ from core.coverage import (
     references_of,
     register_embedder,
 )
-from core.coverage_sources import compare_sources
-from core.coverage_spec import list_specs, parse_spec, read_spec, save_spec, spec_coverage
-from core.diversity import effective_clusters, vendi_score
-from core.ingest import TextSpec, ingest_into
+from mixmap.core.coverage.sources import compare_sources
+from mixmap.core.coverage.spec import list_specs, parse_spec, read_spec, save_spec, spec_coverage
+from mixmap.core.curate.diversity import diversity_table, effective_clusters, vendi_sample, vendi_score
+from mixmap.core.curate.report import report_card
+from mixmap.core.ingest.files import TextSpec, ingest_into
 from tests.conftest import SHARED_DATA, synthetic_rows, write_jsonl
 
 ALPACA_52K = SHARED_DATA / "alpaca_52k_en_zh" / "data"
@@ -69,9 +70,9 @@ def planted(tmp_path_factory, model_cache):
     """
     if not ALPACA_52K.is_dir():
         pytest.skip("../shared/data is not available")
-    from core.embed import load_embedder
-    from core.pipeline import build_dataset
-    from core.store import Workspace
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.embed.registry import load_embedder
+    from mixmap.core.store.workspace import Workspace
 
     rows = alpaca_rows(10)
     order = np.random.default_rng(0).permutation(len(rows))
@@ -217,7 +218,18 @@ def test_effective_clusters_and_vendi_on_known_distributions():
     assert vendi_score(np.eye(8)) == pytest.approx(8)
     groups = np.repeat(np.eye(16)[:5], 30, axis=0)  # 5 orthogonal directions, 30 copies each
     assert vendi_score(groups) == pytest.approx(5)
-    assert vendi_score(np.eye(384)[:300], sample=100) == pytest.approx(100)
+    assert vendi_score(np.eye(384)[:100]) == pytest.approx(100)
+    picked = vendi_sample([f"r{i}" for i in range(300)], limit=100)
+    assert len(picked) == 100 and picked == sorted(picked) == vendi_sample([f"r{i}" for i in range(299, -1, -1)], limit=100)
+
+
+def test_mixmap_diversity_and_the_report_card_agree_on_the_same_rows(built_dataset):
+    ids = built_dataset.read_rows(["id"]).column("id").to_pylist()[::3]
+    table = diversity_table(built_dataset, ids=ids, by_source=False).set_index("scope")
+    card = report_card(built_dataset, ids)["diversity"]
+    assert table.loc["selection", "vendi"] == pytest.approx(card["vendi"], abs=1e-3)
+    assert table.loc["selection", "effective_clusters"] == pytest.approx(card["effective_clusters"], abs=1e-3)
+    assert effective_clusters([]) == 0.0 and vendi_score(np.zeros((0, 4))) == 0.0  # one answer for no rows
 
 
 def test_source_comparison_finds_single_source_clusters():
@@ -262,7 +274,7 @@ capabilities:
 
 
 def test_cli_reference_coverage_spec_and_diversity(built_dataset, fake_embedder, tmp_path):
-    from cli.main import main
+    from mixmap.cli.main import main
 
     register_embedder(fake_embedder)
     root = str(built_dataset.workspace.root)

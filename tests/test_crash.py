@@ -16,7 +16,7 @@ TRIALS = {"ingest": 5, "embed": 4, "build": 1, "mark": 6, "export": 5}
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory, model_cache):
-    from core.static_model import StaticEmbedder
+    from mixmap.core.embed.static_model import StaticEmbedder
 
     StaticEmbedder.load_or_distill(cache_dir=model_cache)  # distil once here, not inside a killed process
     seed = int(os.environ.get("MIXMAP_CRASH_SEED") or random.randrange(1_000_000))

@@ -1,11 +1,11 @@
-"""core.dedup: detectors on planted duplicates with known answers, grouping, keep policies, summaries, diffs."""
+"""mixmap.core.dedup.groups: detectors on planted duplicates with known answers, grouping, keep policies, summaries, diffs."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from core.dedup import (
+from mixmap.core.dedup.groups import (
     KEEP_POLICIES,
     choose_keepers,
     choose_lsh_params,
@@ -18,8 +18,8 @@ from core.dedup import (
     group_pairs,
     normalize_text,
 )
-from core.dedup_pairs import jaccard, minhash_signatures, shingle_hashes
-from core.errors import MixmapError
+from mixmap.core.dedup.pairs import jaccard, minhash_signatures, shingle_hashes
+from mixmap.core.errors import MixmapError
 
 VOCAB = [f"w{k}" for k in range(3000)]
 

@@ -1,4 +1,4 @@
-"""core.dedup_store (pairs stored once, regrouped, applied as one marking action) and `mixmap dedup`."""
+"""mixmap.core.dedup.dataset (pairs stored once, regrouped, applied as one marking action) and `mixmap dedup`."""
 from __future__ import annotations
 
 import json
@@ -8,18 +8,11 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from core.dedup_store import (
-    apply_dedup,
-    compute_duplicate_pairs,
-    duplicate_groups,
-    group_duplicates,
-    load_pairs,
-    pairs_frame,
-    pairs_info,
-    regroup,
-)
-from core.errors import MixmapError
+from mixmap.cli.main import main
+from mixmap.core.dedup.actions import apply_dedup, duplicate_groups, group_duplicates
+from mixmap.core.dedup.dataset import compute_duplicate_pairs, load_pairs, pairs_frame, pairs_info, regroup
+from mixmap.core.errors import MixmapError
+from mixmap.core.store.marks import marks_version, read_marks
 from tests.conftest import synthetic_rows, write_jsonl
 from tests.dedup_data import planted_dataset
 
@@ -106,7 +99,7 @@ def test_semantic_pairs_on_stored_vectors(planted, monkeypatch):
     table, _ = duplicate_groups(ds, method="semantic", threshold=0.999)
     assert frozenset(groups["exact3"]) in group_sets(table)
     # large datasets search within clusters (SemDeDup); the same copies are found
-    import core.dedup_store as store
+    import mixmap.core.dedup.finders as store
 
     monkeypatch.setattr(store, "SEMANTIC_GLOBAL_ROWS", 10)
     ids = ds.read_rows(["id"]).column("id").to_pylist()
@@ -117,25 +110,25 @@ def test_semantic_pairs_on_stored_vectors(planted, monkeypatch):
 
 
 def test_apply_is_one_marking_action_and_one_undo_reverts_it(planted):
-    from core.marks import undo
+    from mixmap.core.store.marks import undo
 
     ds, groups = planted
     compute_duplicate_pairs(ds, method="minhash")
-    before = ds.marks_version()
+    before = marks_version(ds)
     result = apply_dedup(ds, method="minhash", threshold=0.5, policy="first")
-    assert ds.marks_version() == before + 1
+    assert marks_version(ds) == before + 1
     non_keepers = {i for name in EXACT + NEAR for i in groups[name][1:]}
-    marks = ds.read_marks().to_pylist()
+    marks = read_marks(ds).to_pylist()
     assert {m["id"] for m in marks if m["mark"] == "exclude"} == non_keepers
     assert all(m["tags"] == ["duplicate"] for m in marks)
     assert result["marked"] == len(non_keepers) == 8
     assert "dedup minhash >= 0.5, keep first" in ds.marks_log().column("message").to_pylist()[-1]
     undo(ds)
-    assert ds.read_marks().num_rows == 0
+    assert read_marks(ds).num_rows == 0
 
 
 def test_pairs_survive_rows_added_later(planted, tmp_path):
-    from core.ingest import ingest_into
+    from mixmap.core.ingest.files import ingest_into
 
     ds, groups = planted
     compute_duplicate_pairs(ds, method="exact")
@@ -174,7 +167,7 @@ def test_cli_prints_groups_with_keepers_and_counts(planted):
     assert set(by_members) == expected(groups, EXACT + NEAR)
     assert by_members[frozenset(groups["case"])]["keeper"] == groups["case"][1]
     assert all(g["keeper"] in g["members"] for g in out["groups"])
-    assert ds.read_marks().num_rows == 0
+    assert read_marks(ds).num_rows == 0
     text = run(ds, "--method", "exact", "--limit", "1").stdout
     assert "removes 3 of 49 rows" in text and "keep " in text and "1 more groups" in text
 
@@ -186,7 +179,7 @@ def test_cli_recomputes_below_the_stored_candidate_threshold_and_applies(planted
     out = json.loads(run(ds, "--method", "minhash", "--threshold", "0.3", "--apply", "--json").stdout)
     assert out["pairs"]["candidate_threshold"] == 0.3
     assert out["applied"]["marked"] == out["counts"]["removed"] >= 8
-    excluded = {m["id"] for m in ds.read_marks().to_pylist() if m["mark"] == "exclude"}
+    excluded = {m["id"] for m in read_marks(ds).to_pylist() if m["mark"] == "exclude"}
     assert len(excluded) == out["applied"]["marked"]
     assert {groups["exact3"][1], groups["case"][1]} <= excluded
 

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from mixmap.core.store.marks import marks_version, read_marks
 from tests.conftest import open_app, write_jsonl
 from tests.dedup_data import SCRIPT, planted_dataset
 
@@ -46,7 +47,7 @@ def test_compute_then_slider_moves_the_preview(page, planted_built):
     assert not page.exception
     assert metric(page, "Rows removed") == "3 (6.1%)" and metric(page, "Groups") == "2"
     assert "removes 3 of 49 rows (6.1%)" in " ".join(c.value for c in page.caption)
-    assert ds.read_marks().num_rows == 0, "moving the slider marks nothing"
+    assert read_marks(ds).num_rows == 0, "moving the slider marks nothing"
     assert len(page.get("plotly_chart")) == 1
 
 
@@ -54,7 +55,7 @@ def test_apply_marks_exactly_the_non_keepers_and_undo_reverts(page, planted_buil
     ds, groups = planted_built
     compute(page)
     page.selectbox(key="dups.keep").set_value("longest").run()
-    before = ds.marks_version()
+    before = marks_version(ds)
     page.button(key="dups.apply").click().run()
     assert not page.exception
     length = {r["id"]: len(r["text"]) for r in ds.read_rows(["id", "text"]).to_pylist()}
@@ -62,14 +63,14 @@ def test_apply_marks_exactly_the_non_keepers_and_undo_reverts(page, planted_buil
     keepers = {max(members, key=lambda i: (length[i], -members.index(i))) for members in groups.values()}
     assert groups["case"][1] in keepers
     non_keepers = {i for members in groups.values() for i in members} - keepers
-    excluded = {m["id"] for m in ds.read_marks().to_pylist() if m["mark"] == "exclude"}
+    excluded = {m["id"] for m in read_marks(ds).to_pylist() if m["mark"] == "exclude"}
     assert excluded == non_keepers
-    assert ds.marks_version() == before + 1, "one marking action"
+    assert marks_version(ds) == before + 1, "one marking action"
     assert "Marks v" in page.success[0].value
     assert "8 of them already excluded" in " ".join(c.value for c in page.caption)
     page.button(key="dups.undo").click().run()
     assert not page.exception
-    assert ds.read_marks().num_rows == 0
+    assert read_marks(ds).num_rows == 0
 
 
 def test_script_in_data_stays_inert_in_the_side_by_side_view(page, planted_built):
@@ -100,10 +101,10 @@ def test_exact_has_no_slider_and_quality_without_scores_is_a_message(page):
 
 
 def test_big_datasets_compute_in_a_background_job(page, planted_built, monkeypatch):
-    import ui.duplicates
+    import mixmap.ui.duplicates
 
     ds, _ = planted_built
-    monkeypatch.setattr(ui.duplicates, "INLINE_ROWS", 0)
+    monkeypatch.setattr(mixmap.ui.duplicates, "INLINE_ROWS", 0)
     compute(page, "exact")
     deadline = time.time() + 30
     while not ds.has_frame("dup_pairs_exact") and time.time() < deadline:
@@ -115,7 +116,7 @@ def test_big_datasets_compute_in_a_background_job(page, planted_built, monkeypat
 
 
 def test_diff_html_escapes_every_token():
-    from ui.duplicates import diff_html
+    from mixmap.ui.duplicates import diff_html
 
     a, b = diff_html(SCRIPT + " same end", SCRIPT.replace("bold", "<b>bold</b>") + " same end")
     for side in (a, b):
@@ -128,7 +129,7 @@ def test_diff_html_escapes_every_token():
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed")
 def test_real_browser_shows_markup_in_data_as_text(workspace, tmp_path):
     """In chromium: the markup pair is shown side by side as literal text; no element or dialog comes from it."""
-    from core.ingest import ingest_into
+    from mixmap.core.ingest.files import ingest_into
     from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app
     from tests.dedup_data import planted_rows
 

@@ -15,8 +15,9 @@ import shutil
 
 import pytest
 
-from core.ingest import ingest_into
-from core.store import Workspace
+from mixmap.core.ingest.files import ingest_into
+from mixmap.core.store.marks import marks_version, read_marks
+from mixmap.core.store.workspace import Workspace
 from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app
 from tests.conftest import synthetic_rows, write_jsonl
 
@@ -105,12 +106,12 @@ def inside(layout, ids: set[str], box: tuple[float, float, float, float]) -> set
 def sample_workspace(tmp_path, fake_embedder):
     """A fresh, empty workspace: the app installs the bundled sample itself. Where the prebuilt map is missing
     or out of date (the app would build it with MiniLM, minutes), a small built dataset stands in."""
-    from core.sample import install_sample
+    from mixmap.core.ingest.sample import install_sample
 
     probe = Workspace(tmp_path / "probe")
     if install_sample(probe)["prebuilt"]:
         return tmp_path / "ws", "sample"
-    from core.pipeline import build_dataset
+    from mixmap.core.build.pipeline import build_dataset
 
     ws = Workspace(tmp_path / "ws")
     ds = ws.dataset("synth", create=True)
@@ -140,7 +141,7 @@ def test_sample_map_box_mark_export_in_a_real_browser(sample_workspace, tmp_path
         n = selected_count(page)
         assert n > 0
         apply_mark(page, "exclude", n)
-        excluded = {r["id"] for r in ds.read_marks().to_pylist() if r["mark"] == "exclude"}
+        excluded = {r["id"] for r in read_marks(ds).to_pylist() if r["mark"] == "exclude"}
         assert len(excluded) == n
         expected = inside(layout, set(all_ids), box)  # pixel rounding may move a point on the edge
         assert len(expected ^ excluded) <= max(2, n // 100), (len(expected), n, box)
@@ -151,7 +152,7 @@ def test_sample_map_box_mark_export_in_a_real_browser(sample_workspace, tmp_path
         assert len(got) == len(set(got)) == len(all_ids) - n
         assert set(got) == set(all_ids) - excluded
         manifest = json.loads((root / "exports" / f"{name}.jsonl.manifest.json").read_text())
-        assert manifest["ids"] == got and manifest["marks_version"] == ds.marks_version()
+        assert manifest["ids"] == got and manifest["marks_version"] == marks_version(ds)
 
         # a lasso (the default tool) on the right part, marked include; export only the included rows
         go_to(page, "Map")
@@ -160,7 +161,7 @@ def test_sample_map_box_mark_export_in_a_real_browser(sample_workspace, tmp_path
         m = selected_count(page)
         assert m > 0
         apply_mark(page, "include", m)
-        included = {r["id"] for r in ds.read_marks().to_pylist() if r["mark"] == "include"}
+        included = {r["id"] for r in read_marks(ds).to_pylist() if r["mark"] == "include"}
         assert len(included) == m and not included & excluded
         export(page, "Only rows marked include")
         assert sorted(exported_ids(out)) == sorted(included)
@@ -180,7 +181,7 @@ PAYLOADS = [
 
 @pytest.fixture
 def hostile_workspace(tmp_path, fake_embedder):
-    from core.pipeline import build_dataset
+    from mixmap.core.build.pipeline import build_dataset
 
     ws = Workspace(tmp_path / "ws")
     ds = ws.dataset("hostile", create=True)
@@ -241,5 +242,5 @@ def test_search_selects_the_hits_and_marks_them_in_a_real_browser(hostile_worksp
         assert selected_count(page) == len(odd) == 8
         assert "search by text" in page.locator("h3", has_text="rows selected").first.inner_text()
         apply_mark(page, "exclude", 8)
-        assert {r["id"] for r in ds.read_marks().to_pylist() if r["mark"] == "exclude"} == odd
+        assert {r["id"] for r in read_marks(ds).to_pylist() if r["mark"] == "exclude"} == odd
         assert exceptions_on_page(page) == [] and page.evaluate("() => window.__pwned") is None

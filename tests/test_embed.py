@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from core.embed import embed_dataset, model_key
-from core.ingest import ingest_into
+from mixmap.core.embed.protocol import model_key
+from mixmap.core.embed.stage import embed_dataset
+from mixmap.core.ingest.files import ingest_into
 from tests.conftest import FakeEmbedder, write_jsonl
 
 

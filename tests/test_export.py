@@ -4,16 +4,17 @@ import json
 import pandas as pd
 import pytest
 
-from core.errors import MixmapError
-from core.export import export_rows, manifest_path
+from mixmap.core.errors import MixmapError
+from mixmap.core.export.write import export_rows, manifest_path
+from mixmap.core.store.marks import apply_marks
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet", "csv"])
 def test_export_by_marks(built_dataset, tmp_path, fmt):
     ds = built_dataset
     ids = ds.read_rows(["id"]).column("id").to_pylist()
-    ds.apply_marks(ids[:10], mark="include")
-    ds.apply_marks(ids[10:15], mark="exclude")
+    apply_marks(ds, ids[:10], mark="include")
+    apply_marks(ds, ids[10:15], mark="exclude")
     out = tmp_path / f"o.{fmt}"
     counts = {}
     for marked in ("include", "exclude", "any"):

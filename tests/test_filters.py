@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import FilterError
-from core.filters import (
+from mixmap.core.errors import FilterError
+from mixmap.core.store.filters import (
     Condition,
     all_of,
     compare,

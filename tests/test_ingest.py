@@ -7,8 +7,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from core.errors import IngestError
-from core.ingest import TextSpec, guess_spec, ingest_file, ingest_into
+from mixmap.core.errors import IngestError
+from mixmap.core.ingest.files import TextSpec, guess_spec, ingest_file, ingest_into
 from tests.conftest import write_jsonl
 
 ROWS = [{"instruction": "Add 2 and 3", "input": "", "output": "5", "lang": "en"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.mapview import MAX_POINTS, cluster_labels, display_sample, figure, selection_profile
+from mixmap.ui.mapview import MAX_POINTS, cluster_labels, display_sample, figure, selection_profile
 
 
 def big_frame(n: int = 150_000, tiny: int = 20) -> pd.DataFrame:

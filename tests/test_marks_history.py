@@ -6,9 +6,20 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from core.cluster import write_clusters
-from core.ingest import ingest_into
-from core.marks import MarksError, diff_versions, history, marks_at, marks_snapshot, read_marks, redo, undo
+from mixmap.core.build.cluster import write_clusters
+from mixmap.core.curate.history import diff_versions
+from mixmap.core.ingest.files import ingest_into
+from mixmap.core.store.marks import (
+    MarksError,
+    apply_marks,
+    history,
+    marks_at,
+    marks_snapshot,
+    marks_version,
+    read_marks,
+    redo,
+    undo,
+)
 from tests.conftest import TOPICS
 
 
@@ -25,21 +36,21 @@ def ds(workspace, rows_file):
 
 
 def state(dataset, version=None):
-    return dataset.read_marks(version=version).to_pylist()
+    return read_marks(dataset, version=version).to_pylist()
 
 
 def test_undo_after_three_actions_restores_the_exact_earlier_marks(ds):
     ids = ds.read_rows(["id"]).column("id").to_pylist()
-    ds.apply_marks(ids[:20], mark="include", add_tags=["seed", "keep"], message="earlier marks")
+    apply_marks(ds, ids[:20], mark="include", add_tags=["seed", "keep"], message="earlier marks")
     earlier = state(ds)
-    ds.apply_marks(ids[10:40], mark="exclude", message="one")          # overwrites some includes
-    ds.apply_marks(ids[:5] + ids[50:60], add_tags=["x"], remove_tags=["seed"], message="two")
-    ds.apply_marks(ids[15:25], mark="", message="three")               # clears marks
+    apply_marks(ds, ids[10:40], mark="exclude", message="one")          # overwrites some includes
+    apply_marks(ds, ids[:5] + ids[50:60], add_tags=["x"], remove_tags=["seed"], message="two")
+    apply_marks(ds, ids[15:25], mark="", message="three")               # clears marks
     assert state(ds) != earlier
     for _ in range(3):
         undo(ds)
     assert state(ds) == earlier
-    assert ds.marks_version() == 7  # 1 + 3 actions + 3 undos, all versions
+    assert marks_version(ds) == 7  # 1 + 3 actions + 3 undos, all versions
     assert state(ds, version=1) == earlier
 
 
@@ -47,7 +58,7 @@ def test_every_version_can_be_read_back_and_redo_reapplies(ds):
     ids = ds.read_rows(["id"]).column("id").to_pylist()
     snapshots = [state(ds)]
     for i in range(4):
-        ds.apply_marks(ids[i * 7:i * 7 + 15], mark=("include", "exclude")[i % 2], add_tags=[f"t{i}"], message=f"a{i}")
+        apply_marks(ds, ids[i * 7:i * 7 + 15], mark=("include", "exclude")[i % 2], add_tags=[f"t{i}"], message=f"a{i}")
         snapshots.append(state(ds))
     for version, snap in enumerate(snapshots):
         assert state(ds, version=version) == snap
@@ -64,10 +75,10 @@ def test_every_version_can_be_read_back_and_redo_reapplies(ds):
 
 def test_a_new_action_after_undo_drops_the_redo_stack(ds):
     ids = ds.read_rows(["id"]).column("id").to_pylist()
-    ds.apply_marks(ids[:3], mark="exclude", message="a")
-    ds.apply_marks(ids[3:6], mark="exclude", message="b")
+    apply_marks(ds, ids[:3], mark="exclude", message="a")
+    apply_marks(ds, ids[3:6], mark="exclude", message="b")
     undo(ds)
-    ds.apply_marks(ids[6:9], mark="include", message="c")
+    apply_marks(ds, ids[6:9], mark="include", message="c")
     with pytest.raises(MarksError):
         redo(ds)
     entries = history(ds)
@@ -83,8 +94,8 @@ def test_a_new_action_after_undo_drops_the_redo_stack(ds):
 
 def test_history_lists_versions_with_messages_and_times(ds):
     ids = ds.read_rows(["id"]).column("id").to_pylist()
-    ds.apply_marks(ids[:4], mark="exclude", message="drop four")
-    ds.apply_marks(ids[:2], add_tags=["review"])
+    apply_marks(ds, ids[:4], mark="exclude", message="drop four")
+    apply_marks(ds, ids[:2], add_tags=["review"])
     undo(ds)
     entries = history(ds)
     assert [(e["version"], e["op"], e["rows"]) for e in entries] == [(1, "mark", 4), (2, "mark", 2), (3, "undo", 2)]
@@ -96,8 +107,8 @@ def test_diff_counts_changes_by_cluster_and_source(ds):
     rows = ds.read_rows(["id", "meta"]).to_pylist()
     python = [r["id"] for r in rows if "python" in r["meta"]]
     cooking = [r["id"] for r in rows if "cooking" in r["meta"]]
-    ds.apply_marks(python[:10], mark="exclude")
-    ds.apply_marks(cooking[:4] + python[:2], add_tags=["look"])
+    apply_marks(ds, python[:10], mark="exclude")
+    apply_marks(ds, cooking[:4] + python[:2], add_tags=["look"])
     result = diff_versions(ds, 0, 2)
     assert result["rows_changed"] == 14
     assert result["changes"] == {"+tag look": 6, "unmarked → exclude": 10}
@@ -120,10 +131,10 @@ def test_a_crash_between_log_and_table_is_repaired_by_the_next_action(ds, monkey
 
     monkeypatch.setattr(type(ds), "upsert_marks", crash)
     with pytest.raises(OSError):
-        ds.apply_marks(ids[:5], mark="exclude")
+        apply_marks(ds, ids[:5], mark="exclude")
     monkeypatch.setattr(type(ds), "upsert_marks", real)
-    assert ds.marks_version() == 1 and state(ds) == []  # logged, not yet materialised
-    ds.apply_marks(ids[5:7], mark="include")
+    assert marks_version(ds) == 1 and state(ds) == []  # logged, not yet materialised
+    apply_marks(ds, ids[5:7], mark="include")
     assert {r["id"]: r["mark"] for r in state(ds)} == {**dict.fromkeys(ids[:5], "exclude"), **dict.fromkeys(ids[5:7], "include")}
     assert state(ds) == state(ds, version=2)
 
@@ -135,7 +146,7 @@ def test_concurrent_markers_each_get_a_version(ds):
     def worker(k):
         try:
             for j in range(3):
-                ds.workspace.dataset(ds.name).apply_marks([ids[k * 10 + j]], add_tags=[f"w{k}"], message=f"{k}.{j}")
+                apply_marks(ds.workspace.dataset(ds.name), [ids[k * 10 + j]], add_tags=[f"w{k}"], message=f"{k}.{j}")
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -153,11 +164,11 @@ def test_legacy_log_becomes_a_baseline_version(ds):
     ids = ds.read_rows(["id"]).column("id").to_pylist()
     ds.upsert_marks(pa.table({"id": ids[:3], "mark": ["exclude"] * 3, "tags": pa.array([[], ["a"], []], pa.list_(pa.string()))}))
     ds.write_frame("marks_log", pa.table({"ts": [1.0], "message": ["old"], "action": ["{}"], "marks_version": [2]}))
-    ds.apply_marks(ids[4:5], mark="include")  # the first action migrates the log (under the re-entrant lock)
+    apply_marks(ds, ids[4:5], mark="include")  # the first action migrates the log (under the re-entrant lock)
     undo(ds)
-    assert ds.marks_version() == 3
+    assert marks_version(ds) == 3
     assert history(ds)[0]["op"] == "baseline" and history(ds)[0]["rows"] == 3
-    ds.apply_marks(ids[3:4], mark="include")
+    apply_marks(ds, ids[3:4], mark="include")
     undo(ds)
     with pytest.raises(MarksError):
         undo(ds)  # the baseline itself is not undoable
@@ -166,8 +177,8 @@ def test_legacy_log_becomes_a_baseline_version(ds):
 
 def test_snapshot_and_bad_versions(ds):
     ids = ds.read_rows(["id"]).column("id").to_pylist()
-    ds.apply_marks(ids[:2], mark="include", add_tags=["a"])
-    ds.apply_marks(ids[2:3], mark="exclude")
+    apply_marks(ds, ids[:2], mark="include", add_tags=["a"])
+    apply_marks(ds, ids[2:3], mark="exclude")
     snap = marks_snapshot(ds)
     assert snap == {"include": sorted(ids[:2]), "exclude": [ids[2]], "tags": {"a": sorted(ids[:2])}}
     assert marks_at(ds, 1).keys() == set(ids[:2])

@@ -7,15 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.cluster import write_clusters
-from core.embed import embed_dataset
-from core.errors import MixmapError
-from core.export import export_rows, manifest_path
-from core.ingest import ingest_into
-from core.mixes import build_mix, check_recipe, export_mix, list_mixes, load_mix, parse_component, save_mix
-from core.replay import replay_manifest
-from core.report import compare_cards, composition, report_card, structure_flags, vendi_score
-from core.sampling import (
+from mixmap.core.build.cluster import write_clusters
+from mixmap.core.curate.mixes import build_mix, check_recipe, list_mixes, load_mix, parse_component, save_mix
+from mixmap.core.curate.report import compare_cards, composition, report_card, structure_flags, vendi_score
+from mixmap.core.curate.sampling import (
     farthest_point_order,
     mean_nn_distance,
     random_order,
@@ -23,8 +18,15 @@ from core.sampling import (
     take,
     weighted_order,
 )
-from core.slices import MixError, load_slices, save_slice, slice_ids
-from core.store import Workspace
+from mixmap.core.curate.slices import MixError, load_slices, save_slice, slice_ids
+from mixmap.core.embed.stage import embed_dataset
+from mixmap.core.errors import MixmapError
+from mixmap.core.export.mix import export_mix
+from mixmap.core.export.replay import replay_manifest
+from mixmap.core.export.write import export_rows, manifest_path
+from mixmap.core.ingest.files import ingest_into
+from mixmap.core.store.marks import apply_marks, marks_version, read_marks
+from mixmap.core.store.workspace import Workspace
 from tests.conftest import TOPICS, FakeEmbedder, synthetic_rows, write_jsonl
 
 
@@ -148,12 +150,12 @@ def test_user_input_is_quoted_or_refused(mixds):
 
 def test_marks_columns_in_slices(mixds):
     ids = sorted(ids_of(mixds, "finance"))[:4]
-    mixds.apply_marks(ids[:2], mark="exclude", add_tags=["check"])
+    apply_marks(mixds, ids[:2], mark="exclude", add_tags=["check"])
     try:
         assert set(slice_ids(mixds, {"where": ["mark", "=", "exclude"]})) == set(ids[:2])
         assert set(slice_ids(mixds, {"where": ["tags", "=", "check"]})) == set(ids[:2])
     finally:
-        from core.marks import undo
+        from mixmap.core.store.marks import undo
 
         undo(mixds)
 
@@ -187,15 +189,15 @@ def test_mix_components_quotas_and_budget(mixds):
 
 def test_mix_respects_marks_and_recipe_errors(mixds):
     excluded = sorted(ids_of(mixds, "space"))[:30]
-    mixds.apply_marks(excluded, mark="exclude")
+    apply_marks(mixds, excluded, mark="exclude")
     try:
         everything = {"name": "all", "components": [{"slice": {"all": True}}]}
         assert not set(build_mix(mixds, everything).ids) & set(excluded)
         assert set(build_mix(mixds, {**everything, "marked": "any"}).ids) >= set(excluded)
-        pinned = build_mix(mixds, {**everything, "marks_version": mixds.marks_version() - 1})
+        pinned = build_mix(mixds, {**everything, "marks_version": marks_version(mixds) - 1})
         assert set(pinned.ids) >= set(excluded)  # the marks as they were before
     finally:
-        from core.marks import undo
+        from mixmap.core.store.marks import undo
 
         undo(mixds)
     for bad, says in (({"name": "x", "components": []}, "at least one component"),
@@ -262,7 +264,7 @@ def test_manifest_holds_the_recipe(mixds, tmp_path):
     saved = json.loads(manifest_path(tmp_path / "m.jsonl").read_text())
     assert saved["kind"] == "mix" and saved["slices"] == {"py": {"where": ["topic", "=", "python"]}}
     assert [c["seed"] for c in saved["recipe"]["components"]] == [7, 8, 9]
-    assert saved["marks_version"] == mixds.marks_version() and saved["marks"] == {"include": [], "exclude": [], "tags": {}}
+    assert saved["marks_version"] == marks_version(mixds) and saved["marks"] == {"include": [], "exclude": [], "tags": {}}
     assert [c["rows"] for c in saved["components"]] == [c["rows"] for c in m["components"]]
     assert saved["sources"][0]["sha256"] and saved["model"] == "fake-bow-16" and saved["tokenizer"].startswith("all-MiniLM")
     assert sum(c["rows"] for c in saved["components"]) == saved["counts"]["rows_exported"] == len(saved["ids"])
@@ -273,7 +275,7 @@ def test_replay_is_byte_identical_in_a_fresh_workspace(built_dataset, tmp_path, 
     """Acceptance: export a mix, replay its manifest in a new workspace (re-ingest + build) -> same bytes."""
     ds = built_dataset
     ids = ds.read_rows(["id"]).column("id").to_pylist()
-    ds.apply_marks(ids[::9], mark="exclude", message="drop some")
+    apply_marks(ds, ids[::9], mark="exclude", message="drop some")
     save_slice(ds, "py", {"fts": "python"})
     recipe = {"name": "r", "seed": 3, "budget": {"rows": 60}, "components": [
         {"name": "py", "slice": "py", "strategy": "diversity", "rows": 15},
@@ -282,7 +284,7 @@ def test_replay_is_byte_identical_in_a_fresh_workspace(built_dataset, tmp_path, 
     out = tmp_path / ("mix.jsonl" if fmt == "jsonl" else "mix_hf")
     original = export_mix(ds, recipe, out, fmt=fmt)
     first = out.read_bytes() if fmt == "jsonl" else {p.name: p.read_bytes() for p in out.iterdir()}
-    ds.apply_marks(ids, mark="exclude", message="later: exclude everything")  # replay must use the manifest's marks
+    apply_marks(ds, ids, mark="exclude", message="later: exclude everything")  # replay must use the manifest's marks
     fresh = Workspace(tmp_path / "fresh")
     result = replay_manifest(fresh, manifest_path(out), out=tmp_path / ("again.jsonl" if fmt == "jsonl" else "again_hf"),
                              embedder=FakeEmbedder())
@@ -354,16 +356,16 @@ def test_mixes_page_saves_a_slice_and_compares(mixes_app):
 def test_mixes_page_history_undo_redo_and_diff(mixes_app):
     at, ds = mixes_app
     ids = ds.read_rows(["id"]).column("id").to_pylist()
-    ds.apply_marks(ids[:5], mark="exclude", message="<b>not html</b>")
-    before = ds.read_marks().to_pylist()
-    ds.apply_marks(ids[:9], mark="include", add_tags=["t"])
+    apply_marks(ds, ids[:5], mark="exclude", message="<b>not html</b>")
+    before = read_marks(ds).to_pylist()
+    apply_marks(ds, ids[:9], mark="include", add_tags=["t"])
     at.run()
     history = next(d.value for d in at.dataframe if "what" in d.value.columns)
     assert list(history["version"]) == [2, 1] and "<b>not html</b>" in set(history["message"])
     at.button(key="mixes.undo").click().run()
-    assert not at.exception and ds.read_marks().to_pylist() == before and ds.marks_version() == 3
+    assert not at.exception and read_marks(ds).to_pylist() == before and marks_version(ds) == 3
     at.button(key="mixes.redo").click().run()
-    assert len(ds.read_marks().to_pylist()) == 9
+    assert len(read_marks(ds).to_pylist()) == 9
     at.number_input(key="mixes.diff_a").set_value(0).run()
     assert any("9 rows changed" in t.value for t in at.text)
     assert not at.exception
@@ -391,7 +393,7 @@ def test_export_page_writes_a_mix_as_hf_folder(mixes_app, tmp_path):
 def cli(ws, *args, ok=True):
     from click.testing import CliRunner
 
-    from cli.main import main
+    from mixmap.cli.main import main
 
     result = CliRunner().invoke(main, ["--workspace", str(ws), *args])
     if ok:

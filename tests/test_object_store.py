@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
+from mixmap.cli.main import main
 from tests.conftest import synthetic_rows, write_jsonl
 
 pytest.importorskip("moto")
@@ -83,9 +83,9 @@ def test_the_cli_flow_with_tables_in_a_bucket(s3_bucket, tmp_path, model_cache):
 
 def test_ray_embeds_into_a_bucket(s3_bucket, tmp_path, model_cache):
     ray = pytest.importorskip("ray")
-    from core.distributed import embed_dataset_ray
-    from core.ingest import ingest_into
-    from core.store import Workspace
+    from mixmap.core.embed.on_ray import embed_dataset_ray
+    from mixmap.core.ingest.files import ingest_into
+    from mixmap.core.store.workspace import Workspace
 
     ws = Workspace(tmp_path / "ws", tables="s3://mixmap-test/ray/lance")
     ds = ws.dataset("r", create=True)

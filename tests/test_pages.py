@@ -3,8 +3,8 @@ import json
 
 import pytest
 
+from mixmap.core.store.marks import apply_marks, read_marks
 from tests.conftest import open_app
-
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_box_selection_lists_rows_and_marks_them(app, built_dataset):
     form_button = [b for b in app.button if "Apply to" in str(b.label)][0]
     form_button.click().run()
     assert not app.exception
-    marks = built_dataset.read_marks().to_pylist()
+    marks = read_marks(built_dataset).to_pylist()
     assert {m["id"] for m in marks if m["mark"] == "exclude"} == expected
     assert all(m["tags"] == ["boxed"] for m in marks)
 
@@ -55,7 +55,7 @@ def test_lasso_selection_is_resolved_on_all_rows(app, built_dataset):
 
 def test_choosing_a_cluster_selects_it(app, built_dataset):
     clusters = built_dataset.read_frame("clusters").to_pandas()
-    from core.cluster import read_cluster_info
+    from mixmap.core.build.cluster import read_cluster_info
 
     first = read_cluster_info(built_dataset)[0]
     app.session_state["map.cluster_pick"] = first["cluster"]
@@ -94,7 +94,7 @@ def test_data_page_reports_unreadable_files(app, tmp_path):
 
 def test_export_page_writes_file_and_manifest(app, built_dataset, tmp_path):
     ids = built_dataset.read_rows(["id"]).column("id").to_pylist()
-    built_dataset.apply_marks(ids[:7], mark="include")
+    apply_marks(built_dataset, ids[:7], mark="include")
     app.switch_page("pages/export.py").run()
     assert not app.exception
     app.radio(key="export.marked").set_value("include").run()

@@ -1,9 +1,15 @@
 """Projection keeps earlier points fixed; clusters recover planted topics and get keyword labels."""
 import numpy as np
 
-from core.cluster import _hdbscan, label_clusters, label_sample, read_cluster_info, split_dominant
-from core.ingest import ingest_into
-from core.pipeline import build_dataset
+from mixmap.core.build.cluster import (
+    _hdbscan,
+    label_clusters,
+    label_sample,
+    read_cluster_info,
+    split_dominant,
+)
+from mixmap.core.build.pipeline import build_dataset
+from mixmap.core.ingest.files import ingest_into
 from tests.conftest import synthetic_rows, write_jsonl
 
 
@@ -81,7 +87,7 @@ def test_a_dominant_cluster_without_inner_structure_is_left_whole():
 
 
 def test_label_words_drop_contraction_fragments_and_possessive_s():
-    from core.cluster import label_tokens
+    from mixmap.core.build.cluster import label_tokens
 
     assert label_tokens("My parcel hasn't arrived, I've waited; the company's reply didn\u2019t help") == [
         "my", "parcel", "arrived", "waited", "the", "company", "reply", "help"]

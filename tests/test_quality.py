@@ -1,4 +1,4 @@
-"""core.quality / quality_signals / slop: synthetic texts whose answers are known by construction."""
+"""mixmap.core.quality.scoring / quality_signals / slop: synthetic texts whose answers are known by construction."""
 from __future__ import annotations
 
 import random
@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import quality
-from core.errors import MixmapError
-from core.quality import (
+from mixmap.core.errors import MixmapError
+from mixmap.core.quality import scoring as quality
+from mixmap.core.quality.scoring import (
     DEFAULT_WEIGHTS,
     FEATURES,
     MARKER_COLUMNS,
@@ -25,8 +25,8 @@ from core.quality import (
     slop_score,
     summarise_clusters,
 )
-from core.quality_signals import _ngram_repetition, tokenize
-from core.slop import load_lexicon
+from mixmap.core.quality.signals import _ngram_repetition, tokenize
+from mixmap.core.quality.slop import load_lexicon
 
 HUMAN = [
     "honestly i just boil the pasta for like 9 min and taste it, if its still crunchy give it more time lol",

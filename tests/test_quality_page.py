@@ -7,7 +7,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.quality_store import score_dataset
+from mixmap.core.quality.dataset import score_dataset
+from mixmap.core.store.marks import read_marks
 from tests.conftest import open_app
 from tests.quality_data import SLOP_CLUSTER, build_planted, write_planted
 
@@ -96,13 +97,13 @@ def test_exclude_cluster_marks_exactly_its_rows_and_undo(page, planted):
     page.run()
     page.button(key="quality.exclude").click().run()
     assert not page.exception, [e.value for e in page.exception]
-    marks = ds.read_marks().to_pylist()
+    marks = read_marks(ds).to_pylist()
     assert {m["id"] for m in marks if m["mark"] == "exclude"} == set(groups["slop"])
     log = ds.marks_log().to_pylist()
     assert len(log) == 1 and "quality: exclude cluster" in str(log[-1])
     page.button(key="quality.undo").click().run()
     assert not page.exception
-    assert not [m for m in ds.read_marks().to_pylist() if m["mark"] == "exclude"]
+    assert not [m for m in read_marks(ds).to_pylist() if m["mark"] == "exclude"]
 
 
 def test_exclude_a_map_selection(page, planted):
@@ -116,7 +117,7 @@ def test_exclude_a_map_selection(page, planted):
     page.run()
     assert page.subheader[-1].value.startswith(f"{len(inside)} rows selected (map selection)")
     page.button(key="quality.exclude").click().run()
-    assert {m["id"] for m in ds.read_marks().to_pylist() if m["mark"] == "exclude"} == inside
+    assert {m["id"] for m in read_marks(ds).to_pylist() if m["mark"] == "exclude"} == inside
 
 
 def test_teach_it_adds_the_taught_score(page, planted):
@@ -135,8 +136,8 @@ def test_teach_it_adds_the_taught_score(page, planted):
 
 
 def test_highlight_html_escapes_every_piece():
-    from core.quality import explain_row
-    from ui.quality import highlight_html
+    from mixmap.core.quality.scoring import explain_row
+    from mixmap.ui.quality import highlight_html
 
     text = 'As an AI language model <script>alert(1)</script> it\'s important to note <b>x</b> & "q"'
     out = highlight_html(text, explain_row(text))
@@ -147,7 +148,7 @@ def test_highlight_html_escapes_every_piece():
 
 
 def test_scored_but_not_mapped_shows_metrics_and_a_build_hint(workspace, tmp_path, monkeypatch):
-    from core.ingest import ingest_into
+    from mixmap.core.ingest.files import ingest_into
 
     ds = workspace.dataset("plain", create=True)
     ingest_into(ds, write_planted(tmp_path))
@@ -158,7 +159,7 @@ def test_scored_but_not_mapped_shows_metrics_and_a_build_hint(workspace, tmp_pat
 
 
 def test_phrases_can_be_compared_with_another_dataset(planted, monkeypatch, tmp_path):
-    from core.ingest import ingest_into
+    from mixmap.core.ingest.files import ingest_into
     from tests.conftest import write_jsonl
 
     ds, _ = planted

@@ -1,4 +1,4 @@
-"""core.quality_store and `mixmap score` / `mixmap slop`: a planted slop cluster must come out on top."""
+"""mixmap.core.quality.dataset and `mixmap score` / `mixmap slop`: a planted slop cluster must come out on top."""
 from __future__ import annotations
 
 import json
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from core.errors import MixmapError
-from core.quality import MARKER_COLUMNS, SIGNAL_COLUMNS
-from core.quality_store import cluster_slop, score_dataset, scoring_inputs, teach_scores
+from mixmap.cli.main import main
+from mixmap.core.errors import MixmapError
+from mixmap.core.quality.dataset import cluster_slop, score_dataset, scoring_inputs, teach_scores
+from mixmap.core.quality.scoring import MARKER_COLUMNS, SIGNAL_COLUMNS
 from tests.quality_data import SLOP_CLUSTER, build_planted, write_planted
 
 
@@ -154,7 +154,7 @@ def test_cli_score_weights_file(planted, tmp_path):
 def test_phrases_against_a_reference_dataset(scored, tmp_path):
     """Against a reference that itself says "as an AI language model" a lot, that phrase is no longer the
     slop cluster's habit; the other markers still are. The CLI names what it compared with."""
-    from core.ingest import ingest_into
+    from mixmap.core.ingest.files import ingest_into
     from tests.conftest import write_jsonl
 
     ds, _ = scored

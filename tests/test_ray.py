@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from core.embed import embed_dataset, load_embedder
-from core.ingest import ingest_into
+from mixmap.core.embed.registry import load_embedder
+from mixmap.core.embed.stage import embed_dataset
+from mixmap.core.ingest.files import ingest_into
 from tests.conftest import synthetic_rows, write_jsonl
 
 ray = pytest.importorskip("ray")
@@ -17,7 +18,7 @@ def local_ray():
 
 
 def test_ray_and_local_give_the_same_vectors(workspace, tmp_path, model_cache, local_ray):
-    from core.distributed import embed_dataset_ray
+    from mixmap.core.embed.on_ray import embed_dataset_ray
 
     rows = synthetic_rows(15) + synthetic_rows(5)  # repeats: identical texts are embedded once
     path = write_jsonl(tmp_path / "r.jsonl", rows)

@@ -8,8 +8,9 @@ import time
 import numpy as np
 import pytest
 
-from core.embed import DEFAULT_MODEL, SentenceTransformerEmbedder, model_key
-from core.ingest import ingest_into
+from mixmap.core.embed.protocol import DEFAULT_MODEL, model_key
+from mixmap.core.embed.sentence_transformer import SentenceTransformerEmbedder
+from mixmap.core.ingest.files import ingest_into
 from tests.conftest import synthetic_rows, write_jsonl
 
 pytestmark = pytest.mark.real_model
@@ -27,7 +28,7 @@ def test_minilm_loads_offline_and_ranks_paraphrases_first(minilm):
 
 
 def test_static_model_is_close_to_minilm(minilm, model_cache):
-    from core.static_model import StaticEmbedder
+    from mixmap.core.embed.static_model import StaticEmbedder
 
     fast = StaticEmbedder.load_or_distill(cache_dir=model_cache)
     texts = ["How do I bake bread?", "What is the recipe for baking a loaf?", "Stock market crash", "shares fell"]
@@ -40,7 +41,7 @@ def test_kill_9_mid_embed_then_rerun_embeds_every_row_once(workspace, tmp_path):
     rows = [dict(r, output=r["output"] + f" variant {i}") for i, r in enumerate(synthetic_rows(60))]
     ds = workspace.dataset("killme", create=True)
     ingest_into(ds, write_jsonl(tmp_path / "k.jsonl", rows))
-    cmd = [sys.executable, "-m", "cli", "--workspace", str(workspace.root), "build", "killme",
+    cmd = [sys.executable, "-m", "mixmap.cli", "--workspace", str(workspace.root), "build", "killme",
            "--batch-size", "32", "--json"]
     # commit every batch (as a slow model on a big dataset does every 20 s), so the kill lands between commits
     env = dict(os.environ, PYTHONPATH=str(tmp_path.parent), MIXMAP_COMMIT_SECONDS="0")

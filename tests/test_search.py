@@ -6,9 +6,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from core.embed import register_embedder
-from core.search import SearchError, search_ids, search_rows, similar_ids
+from mixmap.cli.main import main
+from mixmap.core.embed.registry import register_embedder
+from mixmap.core.explore.search import SearchError, search_ids, similar_ids
+from mixmap.core.store.marks import read_marks
 from tests.conftest import open_app
 
 
@@ -77,7 +78,7 @@ def test_map_page_search_selects_the_hits_and_marks_them(built_dataset, monkeypa
     assert "11 rows selected (search by text" in at.subheader[0].value
     at.radio(key="map.mark_action").set_value("exclude")  # a form: its values go in with the submit
     next(b for b in at.button if b.label.startswith("Apply to 11")).click().run()
-    marks = built_dataset.read_marks().to_pandas()
+    marks = read_marks(built_dataset).to_pandas()
     excluded = set(marks.loc[marks["mark"] == "exclude", "id"])
     expected = set(search_ids(built_dataset, "tell me about finance 3", by="text"))
     assert len(expected) == 11 and excluded == expected
@@ -107,8 +108,8 @@ def test_map_page_adds_rows_like_the_selection(built_dataset, monkeypatch):
 
 
 def test_build_keeps_the_full_text_index_current(built_dataset, fake_embedder, tmp_path):
-    from core.ingest import ingest_into
-    from core.pipeline import build_dataset
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.ingest.files import ingest_into
     from tests.conftest import write_jsonl
 
     def stats():

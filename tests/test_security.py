@@ -13,13 +13,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from cli.main import main
-from core.errors import FilterError
-from core.filters import Condition, compare, contains, in_list
-from core.ingest import ingest_into
-from core.store import Workspace
+from mixmap.cli.main import main
+from mixmap.core.errors import FilterError
+from mixmap.core.ingest.files import ingest_into
+from mixmap.core.store.filters import Condition, compare, contains, in_list
+from mixmap.core.store.marks import read_marks
+from mixmap.core.store.uploads import upload_path
+from mixmap.core.store.workspace import Workspace
 from tests.conftest import ROOT, open_app, write_jsonl
-from ui.uploads import upload_path
 
 NASTY = ["it's", "' OR 1=1 --", "' OR '1'='1", "\\", "\\'", "a\\'b", "''", "Robert'); DROP TABLE x;--",
          "ünïcödé ☃ 𝔘", '"quoted"', "`backtick`", "%_", "100%", "a_b", "x\\%y", "--", "/* c */", "; SELECT 1",
@@ -92,7 +93,7 @@ def test_fuzzed_conditions_agree_with_python(nasty_dataset, needle, op):
 @pytest.mark.parametrize("value", NASTY)
 def test_slice_where_conditions_quote_values(nasty_dataset, value):
     """Slices (the Mixes page and `mixmap slice`) turn a user's [column, op, value] into filters too."""
-    from core.slices import slice_ids
+    from mixmap.core.curate.slices import slice_ids
 
     ds = nasty_dataset
     assert set(slice_ids(ds, {"where": ["text", "=", value]})) == _ids_where(ds, lambda t: t == value)
@@ -115,19 +116,19 @@ def test_cli_mark_where_quotes_values(nasty_dataset, value):
     assert json.loads(result.stdout)["marked"] == 1
     contained = mark(ds, "--where", "text", "contains", value, "--tag", "found")
     assert json.loads(contained.stdout)["marked"] == len(_ids_where(ds, lambda t: value.lower() in t.lower()))
-    hit = {r["id"] for r in ds.read_marks().to_pylist() if "hit" in r["tags"]}
+    hit = {r["id"] for r in read_marks(ds).to_pylist() if "hit" in r["tags"]}
     assert _ids_where(ds, lambda t: t == value) <= hit
 
 
 def test_cli_mark_where_refuses_injected_columns_and_operators(nasty_dataset):
     ds = nasty_dataset
-    before = ds.read_marks().to_pylist()
+    before = read_marks(ds).to_pylist()
     for where in (["text = '' OR 1=1 --", "=", "x"], ["meta", "=", "x"], ["text", "= '' OR 1=1 --", "x"],
                   ["text", "LIKE", "%"]):
         result = mark(ds, "--where", *where, "--exclude")
         assert result.exit_code == 1 and result.stderr.startswith("error: "), result.output
         assert result.stderr.count("\n") == 1
-    assert ds.read_marks().to_pylist() == before
+    assert read_marks(ds).to_pylist() == before
 
 
 def test_cli_where_or_1_equals_1_marks_nothing(nasty_dataset):
@@ -254,7 +255,7 @@ QUERY_SYNTAX = ['"quoted"', '"unclosed', "a AND", "OR", "+x -y", "title:foo", "*
 
 @pytest.mark.parametrize("query", NASTY + QUERY_SYNTAX)
 def test_search_queries_never_break_out(nasty_dataset, query):
-    from core.search import SearchError, search_ids
+    from mixmap.core.explore.search import SearchError, search_ids
 
     ds = nasty_dataset
     found = set(search_ids(ds, query, by="text", k=1000))
@@ -266,3 +267,13 @@ def test_search_queries_never_break_out(nasty_dataset, query):
         words = []
     assert set(words) <= _ids_where(ds, lambda t: True)
     assert ds.count() == len(NASTY)
+
+
+def test_two_uploads_with_one_name_are_both_kept_and_a_repeat_reuses_the_file(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    first = ws.save_upload("data.jsonl", b'{"text": "one"}\n')
+    second = ws.save_upload("../data.jsonl", b'{"text": "two"}\n')
+    again = ws.save_upload("data.jsonl", b'{"text": "one"}\n')
+    assert first != second and again == first
+    assert first.read_bytes() == b'{"text": "one"}\n' and second.read_bytes() == b'{"text": "two"}\n'
+    assert {first.parent, second.parent} == {ws.root / "uploads"}

@@ -4,8 +4,8 @@ import json
 import numpy as np
 from click.testing import CliRunner
 
-from cli.main import main
-from core.select import in_box, in_polygon, selection_mask
+from mixmap.cli.main import main
+from mixmap.core.explore.select import in_box, in_polygon, selection_mask
 
 
 def test_polygon_matches_a_brute_force_reference():

@@ -2,18 +2,19 @@
 import numpy as np
 import pytest
 
-from core.errors import FilterError, StoreError
-from core.ingest import ingest_into
+from mixmap.core.errors import FilterError, StoreError
+from mixmap.core.ingest.files import ingest_into
+from mixmap.core.store.marks import apply_marks, read_marks
 
 
 def test_marking_never_rewrites_rows_or_vectors(built_dataset):
     ds = built_dataset
     before = {k: ds.version(k) for k in ("rows", ds.vector_kind())}
     ids = ds.read_rows(["id"]).column("id").to_pylist()[:10]
-    ds.apply_marks(ids[:5], mark="exclude", message="drop five")
-    ds.apply_marks(ids[3:10], add_tags=["review"])
+    apply_marks(ds, ids[:5], mark="exclude", message="drop five")
+    apply_marks(ds, ids[3:10], add_tags=["review"])
     assert {k: ds.version(k) for k in before} == before
-    marks = {r["id"]: r for r in ds.read_marks().to_pylist()}
+    marks = {r["id"]: r for r in read_marks(ds).to_pylist()}
     assert marks[ids[4]] == {"id": ids[4], "mark": "exclude", "tags": ["review"]}
     assert marks[ids[9]]["mark"] == "" and marks[ids[0]]["tags"] == []
     log = ds.marks_log().to_pylist()
@@ -23,11 +24,11 @@ def test_marking_never_rewrites_rows_or_vectors(built_dataset):
 def test_tags_can_be_removed_and_marks_cleared(built_dataset):
     ds = built_dataset
     row = ds.read_rows(["id"]).column("id")[0].as_py()
-    ds.apply_marks([row], mark="include", add_tags=["a", "b"])
-    ds.apply_marks([row], mark="", remove_tags=["a"])
-    assert ds.read_marks(ids=[row]).to_pylist() == [{"id": row, "mark": "", "tags": ["b"]}]
+    apply_marks(ds, [row], mark="include", add_tags=["a", "b"])
+    apply_marks(ds, [row], mark="", remove_tags=["a"])
+    assert read_marks(ds, ids=[row]).to_pylist() == [{"id": row, "mark": "", "tags": ["b"]}]
     with pytest.raises(StoreError):
-        ds.apply_marks([row], mark="maybe")
+        apply_marks(ds, [row], mark="maybe")
 
 
 def test_unknown_dataset_and_bad_names(workspace):

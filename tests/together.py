@@ -27,7 +27,7 @@ def main(argv: list[str]) -> None:
         return original(self, *a, **kw)
 
     LanceTable.add = add_together
-    from cli.main import main as cli
+    from mixmap.cli.main import main as cli
 
     cli(args, prog_name="mixmap")
 

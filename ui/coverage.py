@@ -6,11 +6,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.coverage import analyze_coverage, embedder_for
-from core.coverage_sources import source_comparison
-from core.diversity import diversity_table
-from ui.mapview import display_sample
-from ui.state import workspace
+from mixmap.core.coverage.analysis import analyze_coverage
+from mixmap.core.coverage.sources import source_comparison
+from mixmap.core.curate.diversity import diversity_table
+from mixmap.ui.mapview import display_sample
+from mixmap.ui.state import workspace
 
 FRAMES = ("rows", "layout", "clusters", "cluster_info")
 
@@ -25,11 +25,6 @@ def versions(name: str) -> tuple:
 def coverage_report(name: str, reference: str, percentile: float, key: tuple):
     ws = workspace()
     return analyze_coverage(ws.dataset(name), ws.dataset(reference), percentile=percentile, top=15)
-
-
-@st.cache_resource(show_spinner="Loading the embedding model…")
-def embedder(name: str, model: str):
-    return embedder_for(workspace().dataset(name))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

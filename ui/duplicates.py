@@ -8,8 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.dedup import diff_words
-from core.dedup_store import (
+from mixmap.core.dedup.dataset import (
     StoredPairs,
     compute_duplicate_pairs,
     load_pairs,
@@ -17,8 +16,9 @@ from core.dedup_store import (
     pairs_frame,
     quality_scores,
 )
-from core.view import snippet
-from ui.state import jobs, workspace
+from mixmap.core.dedup.groups import diff_words
+from mixmap.core.explore.view import snippet
+from mixmap.ui.state import jobs, workspace
 
 INLINE_ROWS = 5_000  # up to this many rows the pairs are found in the request (about a second); else a job
 DIFF_MAX_WORDS = 2_000  # per side: difflib is quadratic in the worst case

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.errors import MixmapError
+from mixmap.core.errors import MixmapError
 
 
 @dataclass

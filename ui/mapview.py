@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.select import selection_mask
-from core.view import map_frame, marks_frame, snippet
-from ui.state import workspace
+from mixmap.core.explore.select import selection_mask
+from mixmap.core.explore.view import map_frame, marks_frame, snippet
+from mixmap.ui.state import embedder, workspace
 
 MAX_POINTS = 100_000  # the browser gets at most this many points (Plotly WebGL is comfortable here)
 HOVER_TEXT_MAX = 50_000  # per-point hover text makes the payload ~4.5x larger: only below this
@@ -182,8 +182,7 @@ def _hover(part: pd.DataFrame) -> list[str]:
 
 @st.cache_data(show_spinner="Searching…", max_entries=16)
 def _search(root: str, name: str, stamp: tuple, query: str, by: str, k: int) -> list[str]:
-    from core.search import search_ids
-    from ui.mixes import embedder
+    from mixmap.core.explore.search import search_ids
 
     return search_ids(workspace().dataset(name), query, by=by, k=k, embedder=embedder(name) if by == "meaning" else None)
 

@@ -6,26 +6,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ui.state import workspace
-
-
-@st.cache_resource(show_spinner="Loading the embedding model…")
-def _embedder(root: str, name: str, model: str):
-    from core.embed import dataset_embedder
-
-    return dataset_embedder(workspace().dataset(name))
-
-
-def embedder(name: str):
-    """The dataset's embedder (for semantic slices), loaded once per model."""
-    ds = workspace().dataset(name)
-    model = ds.meta.get("model")
-    return _embedder(str(workspace().root), name, model) if model else None
+from mixmap.core.store.marks import marks_version
+from mixmap.ui.state import embedder, workspace
 
 
 def versions(name: str) -> tuple:
     ds = workspace().dataset(name)
-    return (*(ds.version(k) for k in ("rows", "clusters", "cluster_info", "signals")), ds.marks_version())
+    return (*(ds.version(k) for k in ("rows", "clusters", "cluster_info", "signals")), marks_version(ds))
 
 
 def _needs_embedder(definition) -> bool:
@@ -34,8 +21,8 @@ def _needs_embedder(definition) -> bool:
 
 @st.cache_data(show_spinner="Building the mix…", max_entries=16)
 def _built(root: str, name: str, recipe_json: str, stamp: tuple, slices_json: str) -> dict:
-    from core.mixes import build_mix
-    from core.report import composition, report_card
+    from mixmap.core.curate.mixes import build_mix
+    from mixmap.core.curate.report import composition, report_card
 
     ds = workspace().dataset(name)
     recipe = json.loads(recipe_json)
@@ -47,7 +34,7 @@ def _built(root: str, name: str, recipe_json: str, stamp: tuple, slices_json: st
 
 def built_mix(name: str, recipe: dict) -> dict:
     """Build (cached on the recipe, the tables' versions and the marks version): summary, ids, composition, card."""
-    from core.slices import load_slices
+    from mixmap.core.curate.slices import load_slices
 
     slices = load_slices(workspace().dataset(name))
     return _built(str(workspace().root), name, json.dumps(recipe, sort_keys=True), versions(name),
@@ -56,7 +43,7 @@ def built_mix(name: str, recipe: dict) -> dict:
 
 @st.cache_data(show_spinner="Scoring the dataset…", max_entries=8)
 def _dataset_card(root: str, name: str, stamp: tuple) -> dict:
-    from core.report import report_card
+    from mixmap.core.curate.report import report_card
 
     return report_card(workspace().dataset(name))
 
@@ -67,7 +54,7 @@ def dataset_card(name: str) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _dataset_composition(root: str, name: str, stamp: tuple) -> list[dict]:
-    from core.report import composition
+    from mixmap.core.curate.report import composition
 
     return composition(workspace().dataset(name), [])
 
@@ -78,7 +65,7 @@ def dataset_composition(name: str) -> list[dict]:
 
 
 def slice_count(name: str, definition: dict) -> list[str]:
-    from core.slices import slice_ids
+    from mixmap.core.curate.slices import slice_ids
 
     ds = workspace().dataset(name)
     return slice_ids(ds, definition, embedder=embedder(name) if _needs_embedder(definition) else None)
@@ -112,7 +99,7 @@ def render_card(card: dict, *, key: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _slice_counts(root: str, name: str, slices_json: str, stamp: tuple) -> dict[str, int | str]:
-    from core.errors import MixmapError
+    from mixmap.core.errors import MixmapError
 
     out: dict[str, int | str] = {}
     for slice_name in json.loads(slices_json):
@@ -138,7 +125,7 @@ def composition_table(rows: list[dict], by: str) -> pd.DataFrame:
 
 def map_selection_ids(name: str) -> tuple[list[str], str]:
     """The rows selected on the Map page in this session (box / lasso or a picked cluster), and a label."""
-    from ui.mapview import load_frame, resolve_selection
+    from mixmap.ui.mapview import load_frame, resolve_selection
 
     if not workspace().dataset(name).has_frame("layout"):
         return [], "no map yet"

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.quality import Span
-from core.quality_store import cluster_slop, reference_texts, score_dataset, scoring_inputs
-from ui.state import jobs, workspace
+from mixmap.core.quality.dataset import cluster_slop, reference_texts, score_dataset, scoring_inputs
+from mixmap.core.quality.scoring import Span
+from mixmap.ui.state import jobs, workspace
 
 JOB_TITLE = "score"
 HIGHLIGHT_MAX_CHARS = 6_000  # longer texts are cut for display (the score used all of them)

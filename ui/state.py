@@ -1,14 +1,14 @@
 """Streamlit-side shared state: the workspace, the job registry, the chosen dataset, first-start setup."""
 from __future__ import annotations
 
-import os
 import threading
 
 import streamlit as st
 
-from core.errors import MixmapError
-from core.store import Workspace
-from ui.jobs import JobRegistry
+from mixmap.core.errors import MixmapError
+from mixmap.core.settings import setting
+from mixmap.core.store.workspace import Workspace
+from mixmap.ui.jobs import JobRegistry
 
 DATASET_KEY = "dataset"
 
@@ -23,13 +23,29 @@ def jobs() -> JobRegistry:
     return JobRegistry()
 
 
+@st.cache_resource(show_spinner="Loading the embedding model…")
+def _embedder(root: str, model: str, name: str):
+    # Keyed on the model first: datasets built with the same model share one loaded copy. `name` only says
+    # where to find a registered or workspace-local model (the static model's cache).
+    from mixmap.core.embed.registry import dataset_embedder
+
+    return dataset_embedder(workspace().dataset(name))
+
+
+def embedder(name: str):
+    """The dataset's own embedder (search by meaning, semantic slices, coverage), loaded once per model."""
+    ds = workspace().dataset(name)
+    model = ds.meta.get("model")
+    return _embedder(str(workspace().root), model, name) if model else None
+
+
 @st.cache_resource
 def _started() -> dict:
     """Runs once per server: install the sample into an empty workspace and warm numba in the background."""
     ws = workspace()
     state = {"sample": None}
     if not ws.list_datasets():
-        from core.sample import SAMPLE_NAME, install_sample
+        from mixmap.core.ingest.sample import SAMPLE_NAME, install_sample
 
         try:
             state["sample"] = install_sample(ws)
@@ -37,7 +53,7 @@ def _started() -> dict:
             state["sample"] = {"error": str(exc)}
         if state["sample"] and not state["sample"].get("prebuilt") and "error" not in state["sample"]:
             start_build(SAMPLE_NAME, fast=False)
-    if os.environ.get("MIXMAP_WARMUP", "1") != "0":
+    if setting("MIXMAP_WARMUP") != "0":
         threading.Thread(target=_warm_numba, name="mixmap-warm-numba", daemon=True).start()
     return state
 
@@ -47,7 +63,7 @@ def _warm_numba() -> None:
     try:
         import numpy as np
 
-        from core.project import SizedUmap
+        from mixmap.core.build.project import SizedUmap
 
         # >= 5,000 points, or only the small-data code path gets compiled.
         SizedUmap().fit_transform(np.random.default_rng(0).normal(size=(5000, 8)).astype("float32"))
@@ -61,8 +77,8 @@ def ensure_started() -> dict:
 
 def start_build(name: str, *, fast: bool, model: str | None = None):
     """Build (embed + project + cluster) in the background; the page stays usable."""
-    from core.embed import load_embedder
-    from core.pipeline import build_dataset
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.embed.registry import load_embedder
 
     ws = workspace()
 
@@ -142,7 +158,7 @@ def undo_banner(page: str, dataset, text: str) -> None:
     left, right = st.columns([4, 1])
     left.success(text.format(**applied))
     if right.button("Undo", key=f"{page}.undo"):
-        from core.marks import undo
+        from mixmap.core.store.marks import undo
 
         if guard(undo, dataset) is not None:
             st.session_state[key] = None

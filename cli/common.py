@@ -1,0 +1,91 @@
+"""What every `mixmap` subcommand shares: the click group, JSON output, progress bars, the workspace.
+
+User mistakes (mixmap.core.errors.MixmapError) print one line and exit 1; `--json` gives machine-readable output.
+Subcommands live in sibling modules and register on `main`; cli/main.py imports them all.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from mixmap.core.errors import MixmapError
+from mixmap.core.store.filters import parse_value
+
+
+class MixmapGroup(click.Group):
+    """Turns MixmapError into `error: ...` on stderr and exit status 1, with no traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MixmapError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+def _plain(value):
+    """numpy scalars and arrays become plain JSON numbers and lists."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def emit(data, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=_plain, ensure_ascii=False))
+    elif text is not None:
+        click.echo(text)
+
+
+class StageBars:
+    """One tqdm bar per stage on stderr (silent with --json so stdout stays machine-readable)."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled and sys.stderr.isatty() or enabled == "always"
+        self.bars: dict = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="row" if stage == "embed" else "step",
+                                          file=sys.stderr, leave=True)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def workspace_of(ctx: click.Context):
+    from mixmap.core.store.workspace import Workspace
+
+    return Workspace(ctx.obj["workspace"], tables=ctx.obj.get("tables"))
+
+
+@click.group(cls=MixmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--workspace", type=click.Path(file_okay=False), envvar="MIXMAP_WORKSPACE", default=None,
+              help="Workspace folder (default ./mixmap_workspace; env MIXMAP_WORKSPACE).")
+@click.option("--tables", envvar="MIXMAP_TABLES", default=None, metavar="URI",
+              help="Where the Lance tables live, e.g. s3://bucket/mixmap/lance (default WORKSPACE/lance; "
+                   "env MIXMAP_TABLES). Small state stays in the workspace folder.")
+@click.pass_context
+def main(ctx: click.Context, workspace: str | None, tables: str | None) -> None:
+    """mixmap: see a text dataset on a map and shape a training mix on purpose."""
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+    ctx.obj["tables"] = tables
+
+
+def where_condition(column: str, op: str, value: str) -> list:
+    """A CLI triple as a slice "where": "in" takes a,b,c and "between" takes low,high."""
+    if op in ("in", "between"):
+        return [column, op, [parse_value(v.strip()) for v in value.split(",")]]
+    return [column, op, parse_value(value)]

@@ -1,0 +1,52 @@
+"""Atomic file writes (beside the target, fsync, rename: a crash leaves the old file or the new one, never half)
+and table commits retried when another writer committed first."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write beside the target, fsync, then rename, so a crash never leaves half a file."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str))
+
+
+def _is_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(w in text for w in ("conflict", "commit", "retry", "concurrent", "too many"))
+
+
+def with_retries(fn, *, attempts: int = 30):
+    """Run a LanceDB write, retrying commit conflicts from other writers with jittered backoff."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except Exception as exc:  # lancedb raises plain RuntimeError/OSError for commit conflicts
+            if attempt == attempts - 1 or not _is_conflict(exc):
+                raise
+            time.sleep(min(0.5, 0.01 * (2**attempt)) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
