@@ -1,7 +1,9 @@
 """Vector maths every stage shares: row normalisation and exact blockwise nearest neighbours.
 
 One copy of each, so the map's placement, coverage, duplicates and sampling measure distance the same way.
-Everything is numpy; blocks bound the memory of the distance matrix.
+Everything is numpy; blocks bound the memory of the distance matrix. Three searches, one per question:
+`nearest_neighbours` (cosine, k nearest of each query), `knn_indices` (squared L2 on coordinates that are
+not unit vectors, e.g. PCA projections the map places rows by), `similar_pairs` (a thresholded self-join).
 """
 from __future__ import annotations
 
@@ -64,3 +66,31 @@ def knn_indices(reference: np.ndarray, query: np.ndarray, *, k: int = 10, block:
         out_idx[start : start + len(q)] = part
         out_d2[start : start + len(q)] = np.maximum(np.take_along_axis(d2, part, axis=1), 0)
     return out_idx, out_d2
+
+
+def similar_pairs(x: np.ndarray, ids: np.ndarray, *, threshold: float, k: int, block: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's up-to-k most similar other rows of unit rows `x` with cosine >= threshold, as (ids[i], ids[j],
+    sim); the self-join duplicates are found with. Blockwise and exact, like the two searches above."""
+    n = len(x)
+    k = min(k, n - 1)
+    if k < 1:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
+    block = max(1, min(block, (1 << 25) // n))
+    ii, jj, ss = [], [], []
+    for start in range(0, n, block):
+        sims = x[start:start + block] @ x.T
+        rows = np.arange(start, min(start + block, n))
+        sims[rows - start, rows] = -np.inf  # not its own neighbour
+        # threshold first, then top-k among the few hits: a full argpartition per row costs more than the
+        # matrix product, and almost every score is below a duplicate threshold
+        r, c = np.nonzero(sims >= threshold)
+        val = sims[r, c]
+        order = np.lexsort((-val, r))
+        r, c, val = r[order], c[order], val[order]
+        first = np.searchsorted(r, r, side="left")  # rank within the row = position - row's first position
+        top = np.arange(len(r)) - first < k
+        ii.append(r[top] + start)
+        jj.append(c[top])
+        ss.append(val[top])
+    return ids[np.concatenate(ii)], ids[np.concatenate(jj)], np.concatenate(ss).astype(np.float32)

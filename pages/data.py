@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from mixmap.core.errors import MixmapError
-from mixmap.core.ingest.files import TextSpec, guess_spec, ingest_into, preview_records
-from mixmap.ui.state import guard, jobs, show_jobs, start_build, workspace
+from mixmap.core.ingest.files import TextSpec, guess_spec, preview_records
+from mixmap.ui.state import guard, jobs, show_jobs, start_build, start_ingest_and_build, workspace
 
 st.title("Data")
 ws = workspace()
@@ -96,23 +96,9 @@ fast = st.toggle("Fast build (static model distilled from MiniLM; ~30x faster, c
                  value=False)
 
 if st.button("Ingest and build", type="primary", key="data.go"):
-    def work(job):
-        dataset = ws.dataset(name, create=True)
-        job.progress("ingest", 0, 1)
-        result = ingest_into(dataset, path, spec=spec, source=source, on_error=on_error)
-        job.progress("ingest", 1, 1)
-        from mixmap.core.build.pipeline import build_dataset
-        from mixmap.core.embed.registry import load_embedder
-
-        build_dataset(dataset, load_embedder(None, fast=fast, workspace=ws.root), progress=job.progress)
-        return result
-
     try:
-        from mixmap.core.store.filters import validate_name
-
-        validate_name(name)
+        start_ingest_and_build(name, path, spec=spec, source=source, on_error=on_error, fast=fast)
         st.session_state["dataset"] = name
-        jobs().start("ingest+build", name, work)
         st.rerun()
     except MixmapError as exc:
         st.error(str(exc))

@@ -89,6 +89,30 @@ def start_build(name: str, *, fast: bool, model: str | None = None):
     return jobs().start("build", name, work)
 
 
+def start_ingest_and_build(name: str, path, *, spec, source: str | None, on_error: str, fast: bool):
+    """Ingest `path` into dataset `name` (created if new), then build it, in one background job.
+
+    The name is checked before the job starts, so a bad name is an error on the page, not a failed job.
+    """
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.embed.registry import load_embedder
+    from mixmap.core.ingest.files import ingest_into
+    from mixmap.core.store.filters import validate_name
+
+    validate_name(name)
+    ws = workspace()
+
+    def work(job):
+        dataset = ws.dataset(name, create=True)
+        job.progress("ingest", 0, 1)
+        result = ingest_into(dataset, path, spec=spec, source=source, on_error=on_error)
+        job.progress("ingest", 1, 1)
+        build_dataset(dataset, load_embedder(None, fast=fast, workspace=ws.root), progress=job.progress)
+        return result
+
+    return jobs().start("ingest+build", name, work)
+
+
 def dataset_picker(*, sidebar: bool = True) -> str | None:
     """The dataset every page works on, chosen once in the sidebar and kept across pages."""
     names = workspace().list_datasets()

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mixmap.core.vectors import unit_rows
+
 NEIGHBOURS = 30
 ALPHA = 0.01
 GROW = 0.5
@@ -116,7 +118,7 @@ def gap_pockets(reference: np.ndarray, signal: LocalSignal, *, radius: float, al
 def _centres(reference: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pockets = np.unique(labels[labels >= 0])
     centres = np.stack([reference[labels == p].mean(axis=0) for p in pockets])
-    return pockets, centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    return pockets, unit_rows(centres)
 
 
 def _grow(reference: np.ndarray, labels: np.ndarray, signal: LocalSignal, grow: float) -> np.ndarray:

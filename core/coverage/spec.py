@@ -38,7 +38,7 @@ import pandas as pd
 
 from mixmap.core.coverage.analysis import DEFAULT_PERCENTILE, CoverageError, embedder_for
 from mixmap.core.store.filters import validate_name
-from mixmap.core.vectors import nearest_neighbours
+from mixmap.core.vectors import nearest_neighbours, unit_rows
 
 MAX_CAPABILITIES = 200
 MAX_EXAMPLES = 50
@@ -237,8 +237,7 @@ def spec_coverage(candidate, spec: Spec, *, embedder=None, percentile: float = D
 
 def _count_within(queries: np.ndarray, base: np.ndarray, radius: float) -> int:
     """Rows of `base` within `radius` of any query (used when the top-k search was not enough)."""
-    q = queries / np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
-    b = base / np.maximum(np.linalg.norm(base, axis=1, keepdims=True), 1e-12)
+    q, b = unit_rows(queries), unit_rows(base)
     hit = np.zeros(len(b), dtype=bool)
     for start in range(0, len(b), 100_000):
         hit[start:start + 100_000] = ((q @ b[start:start + 100_000].T) >= 1 - radius).any(axis=0)

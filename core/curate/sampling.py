@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 import numpy as np
 
 from mixmap.core.errors import MixmapError
+from mixmap.core.vectors import nearest_neighbours, unit_rows
 
 STRATEGIES = ("random", "stratified", "diversity", "weighted")
 ALLOCATIONS = ("proportional", "equal")
@@ -88,7 +89,7 @@ def farthest_point_order(vectors: np.ndarray, *, seed: int) -> Iterator[int]:
     n = len(x)
     if n == 0:
         return
-    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    x = unit_rows(x)
     current = int(np.random.default_rng(seed).integers(n))
     nearest = np.full(n, np.inf, dtype=np.float32)
     taken = np.zeros(n, dtype=bool)
@@ -147,10 +148,5 @@ def mean_nn_distance(vectors: np.ndarray) -> float:
     x = np.asarray(vectors, dtype=np.float32)
     if len(x) < 2:
         return float("nan")
-    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-    best = np.full(len(x), np.inf, dtype=np.float32)
-    for start in range(0, len(x), 2048):
-        block = 1.0 - x[start:start + 2048] @ x.T
-        block[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf
-        best[start:start + len(block)] = block.min(axis=1)
-    return float(np.mean(np.maximum(best, 0.0)))
+    _, dist = nearest_neighbours(x, x, k=1, skip=np.arange(len(x)))
+    return float(np.mean(dist[:, 0]))

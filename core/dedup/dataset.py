@@ -39,6 +39,7 @@ from mixmap.core.dedup.groups import (
     group_pairs,
 )
 from mixmap.core.errors import MixmapError
+from mixmap.core.vectors import unit_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -264,9 +265,7 @@ def _centrality(fetch: Callable[[slice], np.ndarray], groups: np.ndarray, starts
     from scipy.sparse import csr_matrix
 
     def unit(part: slice) -> np.ndarray:
-        v = np.asarray(fetch(part), dtype=np.float32)
-        norms = np.linalg.norm(v, axis=1, keepdims=True)
-        return v / np.where(norms > 0, norms, 1.0)
+        return unit_rows(fetch(part))
 
     n = len(groups)
     blocks = [slice(a, min(a + block, n)) for a in range(0, n, block)]

@@ -26,6 +26,7 @@ from mixmap.core.dedup.pairs import (
     normalize_text,
 )
 from mixmap.core.errors import MixmapError
+from mixmap.core.vectors import unit_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,9 +132,7 @@ def _centrality(groups: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     members = np.flatnonzero(groups != SINGLETON)
     if len(members) == 0:
         return score
-    unit = vectors[members]
-    norms = np.linalg.norm(unit, axis=1, keepdims=True)
-    unit /= np.where(norms > 0, norms, 1.0)
+    unit = unit_rows(vectors[members])
     g = groups[members]
     # group sums as a sparse (groups x members) product: np.add.at is ~50x slower on 384-d rows
     onehot = csr_matrix((np.ones(len(members), np.float32), (g, np.arange(len(members)))),

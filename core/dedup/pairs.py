@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mixmap.core.errors import MixmapError
+from mixmap.core.vectors import similar_pairs, unit_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -289,11 +290,10 @@ def find_semantic_pairs(vectors: np.ndarray, *, threshold: float = 0.9, k: int =
     x = np.asarray(vectors, dtype=np.float32)
     if x.ndim != 2:
         raise MixmapError(f"vectors must be a 2-D array (rows x dims), got shape {x.shape}")
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    x = x / np.where(norms > 0, norms, 1.0)
+    x = unit_rows(x)
     n = len(x)
     if clusters is None:
-        i, j, s = _knn_pairs(x, np.arange(n), threshold=threshold, k=k, block=block)
+        i, j, s = similar_pairs(x, np.arange(n), threshold=threshold, k=k, block=block)
     else:
         labels = np.asarray(clusters)
         if len(labels) != n:
@@ -303,37 +303,10 @@ def find_semantic_pairs(vectors: np.ndarray, *, threshold: float = 0.9, k: int =
             members = np.flatnonzero(labels == c)
             # small clusters: every pair (k = size); noise and big clusters: kNN
             kk = len(members) - 1 if c != -1 and len(members) <= 2000 else k
-            parts.append(_knn_pairs(x[members], members, threshold=threshold, k=kk, block=block))
+            parts.append(similar_pairs(x[members], members, threshold=threshold, k=kk, block=block))
         i, j, s = (np.concatenate(p) for p in zip(*parts)) if parts else (np.empty(0),) * 3
     if len(i) == 0:
         return _frame(i, j, s, "semantic")
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     frame = _frame(lo, hi, s, "semantic").drop_duplicates(["i", "j"], ignore_index=True)
     return frame.sort_values(["i", "j"], ignore_index=True)
-
-
-def _knn_pairs(x: np.ndarray, ids: np.ndarray, *, threshold: float, k: int, block: int
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's up-to-k most similar other rows with cosine >= threshold."""
-    n = len(x)
-    k = min(k, n - 1)
-    if k < 1:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
-    block = max(1, min(block, (1 << 25) // n))
-    ii, jj, ss = [], [], []
-    for start in range(0, n, block):
-        sims = x[start:start + block] @ x.T
-        rows = np.arange(start, min(start + block, n))
-        sims[rows - start, rows] = -np.inf  # not its own neighbour
-        # threshold first, then top-k among the few hits: a full argpartition per row costs more than the
-        # matrix product, and almost every score is below a duplicate threshold
-        r, c = np.nonzero(sims >= threshold)
-        val = sims[r, c]
-        order = np.lexsort((-val, r))
-        r, c, val = r[order], c[order], val[order]
-        first = np.searchsorted(r, r, side="left")  # rank within the row = position - row's first position
-        top = np.arange(len(r)) - first < k
-        ii.append(r[top] + start)
-        jj.append(c[top])
-        ss.append(val[top])
-    return ids[np.concatenate(ii)], ids[np.concatenate(jj)], np.concatenate(ss).astype(np.float32)

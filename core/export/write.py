@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mixmap.core.errors import MixmapError
-from mixmap.core.store.atomic import write_json_atomic
+from mixmap.core.store.atomic import file_sha256, write_json_atomic
 from mixmap.core.store.marks import marks_version, read_marks
 
 FORMATS = ("jsonl", "parquet", "csv", "hf")
@@ -88,7 +88,7 @@ def export_rows(
         "manifest_version": MANIFEST_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dataset": dataset.name,
-        "output": {"path": str(out), "format": fmt, "sha256": _sha256(out)},
+        "output": {"path": str(out), "format": fmt, "sha256": file_sha256(out)},
         "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec") if k in s}
                     for s in meta.get("sources", [])],
         "model": meta.get("model"),
@@ -212,13 +212,3 @@ def _json_default(value):
     return str(value)
 
 
-def _sha256(path: Path) -> str:
-    """A file's sha256; for a folder, the sha256 over its files in sorted order of (relative path, sha256)."""
-    if path.is_dir():
-        lines = [f"{p.relative_to(path).as_posix()}\0{_sha256(p)}\n" for p in sorted(path.rglob("*")) if p.is_file()]
-        return hashlib.sha256("".join(lines).encode()).hexdigest()
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from mixmap.core.errors import IngestError
+from mixmap.core.store.atomic import file_sha256  # noqa: F401  (re-exported: ingest records it per source)
 
 
 @dataclass(frozen=True)
@@ -28,21 +28,6 @@ class BadRow:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(child.relative_to(path).as_posix().encode())
-            with child.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
-        return digest.hexdigest()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _open_binary(path: Path):

@@ -1,7 +1,8 @@
-"""Atomic file writes (beside the target, fsync, rename: a crash leaves the old file or the new one, never half)
-and table commits retried when another writer committed first."""
+"""Files: atomic writes (beside the target, fsync, rename: a crash leaves the old file or the new one, never
+half), the one file checksum, and table commits retried when another writer committed first."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -50,3 +51,17 @@ def with_retries(fn, *, attempts: int = 30):
                 raise
             time.sleep(min(0.5, 0.01 * (2**attempt)) * (0.5 + random.random()))
     raise AssertionError("unreachable")
+
+
+def file_sha256(path: Path) -> str:
+    """A file's sha256; for a folder (a Hugging Face save_to_disk dataset), the sha256 over one line per file in
+    sorted order, "relative path NUL file sha256", so a renamed or moved file changes it too."""
+    path = Path(path)
+    if path.is_dir():
+        lines = [f"{p.relative_to(path).as_posix()}\0{file_sha256(p)}\n" for p in sorted(path.rglob("*")) if p.is_file()]
+        return hashlib.sha256("".join(lines).encode()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
