@@ -14,5 +14,6 @@ st.navigation(
         st.Page("pages/duplicates.py", title="Duplicates", icon=":material/content_copy:"),
         st.Page("pages/quality.py", title="Quality", icon=":material/cleaning_services:"),
         st.Page("pages/coverage.py", title="Coverage", icon=":material/travel_explore:"),
+        st.Page("pages/checks.py", title="Checks", icon=":material/fact_check:"),
     ]
 ).run()

@@ -153,12 +153,15 @@ def list_datasets(ctx, as_json):
               help="Default: from the file suffix, else jsonl; hf = a Hugging Face datasets folder (save_to_disk).")
 @click.option("--marked", type=click.Choice(["include", "exclude", "any"]), default="exclude", show_default=True,
               help="include: only rows marked include; exclude: all but excluded rows; any: every row.")
-@click.option("--with-signals", is_flag=True, help="Add the quality signal columns.")
+@click.option("--with-signals", is_flag=True, help="Add the quality signal columns (and the release checks' columns "
+              "where those ran: lang, pii_*, contaminated).")
+@click.option("--redact", is_flag=True, help="Replace e-mails, phone numbers, IP addresses, card numbers and "
+              "secrets with typed placeholders (<EMAIL>, ...); the manifest records it and replay redacts again.")
 @click.option("--manifest", "manifest_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Replay this manifest (re-ingesting its sources if the dataset is missing) and check the bytes.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def export(ctx, name, out, fmt, marked, with_signals, manifest_file, as_json):
+def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, as_json):
     """Export NAME's curated rows with a manifest beside the file, or replay a manifest byte for byte."""
     from mixmap.core.export.write import export_rows, manifest_path
 
@@ -174,11 +177,17 @@ def export(ctx, name, out, fmt, marked, with_signals, manifest_file, as_json):
         return
     if not name or not out:
         raise MixmapError("give NAME and --out, or --manifest FILE to replay an export")
+    dataset = workspace_of(ctx).dataset(name)
     frames = ("clusters", "signals") if with_signals else ("clusters",)
-    manifest = export_rows(workspace_of(ctx).dataset(name), out, fmt=fmt, marked=marked, extra_frames=frames)
+    if with_signals:  # the checks' frames only where they ran: a manifest naming a missing frame cannot replay
+        frames += tuple(f for f in ("langid", "pii", "decontam") if dataset.has_frame(f))
+    manifest = export_rows(dataset, out, fmt=fmt, marked=marked, extra_frames=frames, redact=redact)
     summary = {k: manifest[k] for k in ("dataset", "output", "counts", "marks_version")}
     summary["manifest"] = str(manifest_path(out))
-    emit(summary, as_json, f"{name}: wrote {manifest['counts']['rows_exported']} rows to {out}")
+    if redact:
+        summary["redaction"] = manifest["redaction"]
+    redacted = f"; redacted {manifest['redaction']['rows_redacted']} rows" if redact else ""
+    emit(summary, as_json, f"{name}: wrote {manifest['counts']['rows_exported']} rows to {out}{redacted}")
 
 
 @main.command()

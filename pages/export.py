@@ -45,13 +45,17 @@ out = Path(st.text_input("Write to" + (" (a folder)" if fmt == "hf" else ""), va
                          key=f"export.out.{fmt}.{stem}" if mix else f"export.out.{fmt}")).expanduser()
 with_signals = st.checkbox("Include quality signal columns", key="export.signals",
                            disabled=not dataset.has_frame("signals"))
+redact = st.checkbox("Redact personal data and secrets", key="export.redact", disabled=bool(mix),
+                     help="E-mail addresses, phone numbers, IP addresses, card numbers and credentials become "
+                          "<EMAIL>, <PHONE>, <IP_ADDRESS>, <CARD_NUMBER>, <SECRET> (see the Checks page); the "
+                          "manifest records it. Rows by their marks only.")
 
 if st.button("Export", type="primary", key="export.go"):
     frames = ("clusters", "signals") if with_signals else ("clusters",)
     if mix:
         manifest = guard(export_mix, dataset, mix, out, fmt=fmt, extra_frames=frames)
     else:
-        manifest = guard(export_rows, dataset, out, fmt=fmt, marked=marked, extra_frames=frames)
+        manifest = guard(export_rows, dataset, out, fmt=fmt, marked=marked, extra_frames=frames, redact=redact)
     if manifest is not None:
         st.session_state["export.last"] = str(out)
         st.success(f"Wrote {manifest['counts']['rows_exported']:,} rows to {out}")

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"core": "mixmap.core", "cli": "mixmap.cli", "ui": "mixmap.ui"}
 # Ground floor first: a core package may import only packages on an earlier line (or its own modules).
 FLOORS = [["errors", "vectors"], ["store"], ["embed"], ["ingest"], ["build"], ["explore"],
-          ["quality", "dedup", "coverage"], ["curate"], ["export"]]
+          ["quality", "dedup", "coverage", "checks"], ["curate"], ["export"]]
 
 
 def imports_of(path: Path) -> list[str]:

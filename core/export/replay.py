@@ -87,7 +87,8 @@ def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | N
                          marks=snapshot, slices=manifest.get("slices") or {})
     else:
         new = export_rows(dataset, target, fmt=fmt, ids=manifest["ids"], extra_frames=frames,
-                          extra={"selection": manifest.get("selection"), "marks_version": manifest.get("marks_version")})
+                          extra={"selection": manifest.get("selection"), "marks_version": manifest.get("marks_version")},
+                          redact="redaction" in manifest)
     expected = manifest["output"].get("sha256")
     return {"dataset": name, "output": str(target), "format": fmt, "rows": new["counts"]["rows_exported"],
             "sha256": new["output"]["sha256"], "expected_sha256": expected,

@@ -52,12 +52,15 @@ def export_rows(
     extra_frames: tuple[str, ...] = ("clusters",),
     recipe: dict | None = None,
     extra: dict | None = None,
+    redact: bool = False,
 ) -> dict:
     """Write the selected rows to `out` and the manifest beside it; returns the manifest.
 
     `ids` (e.g. from a mix) overrides the mark-based selection. `extra_frames` names small frames whose
     columns are joined in (clusters by default; "signals" adds quality signals). `extra` adds (or overrides)
-    manifest fields, e.g. a mix's slices, seeds and per-component counts.
+    manifest fields, e.g. a mix's slices, seeds and per-component counts. `redact` replaces personal data and
+    secrets in every text field (the row's text and its original columns) with typed placeholders
+    (mixmap.core.checks.pii); the manifest's `redaction` says what was replaced.
     """
     out = Path(out)
     fmt = fmt or out.suffix.lstrip(".").lower() or "jsonl"
@@ -78,6 +81,7 @@ def export_rows(
         if joined is not None:
             frame = frame.merge(joined.to_pandas(), on="id", how="left")
     records = _records(frame)
+    redaction = _redact(records) if redact else None
     out.parent.mkdir(parents=True, exist_ok=True)
     # The old manifest goes just before the new file takes its place: a crash in between leaves an export with
     # no manifest (rerun the export), never a manifest that describes another file.
@@ -101,9 +105,27 @@ def export_rows(
     }
     if recipe is not None:
         manifest["recipe"] = recipe
+    if redaction is not None:
+        manifest["redaction"] = redaction
     manifest.update(extra or {})
     write_json_atomic(manifest_path(out), manifest)
     return manifest
+
+
+def _redact(records: list[dict]) -> dict:
+    """Redact every record in place (all fields but id and source); what the manifest records about it."""
+    from mixmap.core.checks.pii import KINDS, PLACEHOLDERS, REDACTION_VERSION, redact_value
+
+    found: dict[str, int] = {}
+    changed = 0
+    for record in records:
+        before = sum(found.values())
+        for key, value in record.items():
+            if key not in ("id", "source"):
+                record[key] = redact_value(value, found)
+        changed += sum(found.values()) > before
+    return {"version": REDACTION_VERSION, "kinds": list(KINDS), "placeholders": PLACEHOLDERS,
+            "rows_redacted": changed, "replaced": {k: found.get(k, 0) for k in KINDS}}
 
 
 def _records(frame) -> list[dict]:
