@@ -29,7 +29,7 @@ st.caption("Release checks, all offline: long n-gram overlap with eval sets (13 
            "decontamination), the language of every row, and e-mail addresses, phone numbers, IP addresses, card "
            "numbers and credentials (redact them with Export → Redact, or `mixmap export --redact`).")
 
-run = st.columns([1, 1, 2])
+run = st.columns([1, 1, 3])
 if run[0].button("Identify languages", key="checks.run_langid", disabled=running):
     start_check(name, "langid")
     st.rerun()
@@ -38,7 +38,7 @@ if run[1].button("Find personal data", key="checks.run_pii", disabled=running):
     st.rerun()
 with run[2].container(border=True):
     refs = [d for d in workspace().list_datasets() if d != name]
-    ref_cols = st.columns([2, 1, 1])
+    ref_cols = st.columns([3, 2, 2], vertical_alignment="bottom")
     against = ref_cols[0].selectbox("Eval set", refs, key="checks.against", disabled=not refs,
                                     help="Another dataset in the workspace: ingest the eval set first")
     n = ref_cols[1].number_input("n (words)", 5, 50, 13, key="checks.n")
