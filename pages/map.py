@@ -5,6 +5,7 @@ from mixmap.core.build.cluster import read_cluster_info
 from mixmap.core.explore.search import MODES as SEARCH_MODES
 from mixmap.core.explore.search import similar_ids
 from mixmap.core.explore.view import full_rows, numeric_columns
+from mixmap.core.store.marks import apply_marks
 from mixmap.ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
 from mixmap.ui.state import chosen_dataset, guard, start_build
 
@@ -132,7 +133,7 @@ with st.form("map.mark_form", border=True):
     apply = cols[1].form_submit_button(f"Apply to {len(ids):,} rows", type="primary")
 if apply:
     mark = "" if action == "clear" else action
-    touched = guard(dataset.apply_marks, ids, mark=mark, add_tags=[tag] if tag else [],
+    touched = guard(apply_marks, dataset, ids, mark=mark, add_tags=[tag] if tag else [],
                     message=message or f"{action} {len(ids)} rows ({selection_label})")
     if touched is not None:
         st.toast(f"Marked {touched:,} rows {action}")

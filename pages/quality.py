@@ -6,6 +6,7 @@ import streamlit as st
 from mixmap.core.explore.view import full_rows, numeric_columns
 from mixmap.core.quality.dataset import teach_scores
 from mixmap.core.quality.scoring import SLOP_THRESHOLD, explain_row, overrepresented_phrases
+from mixmap.core.store.marks import apply_marks
 from mixmap.ui.mapview import figure, load_frame, resolve_selection
 from mixmap.ui.quality import (
     highlight_html,
@@ -141,7 +142,7 @@ st.caption(f"mean {column} {values.mean():.2f} · {(values > threshold).mean():.
                        .value_counts().items()))
 if st.button(f"Exclude these {len(ids):,} rows", key="quality.exclude", type="primary"):
     message = f"quality: exclude {selection_label} (mean {column} {values.mean():.2f})"
-    touched = guard(dataset.apply_marks, ids, mark="exclude", message=message)
+    touched = guard(apply_marks, dataset, ids, mark="exclude", message=message)
     if touched is not None:
         st.session_state["quality.applied"] = {"dataset": name, "marked": touched, "message": message}
         st.toast(f"Excluded {touched:,} rows")

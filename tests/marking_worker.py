@@ -1,6 +1,6 @@
 """One curator for tests/test_concurrency.py: `python -m tests.marking_worker ROLE WORKSPACE PLAN.json`.
 
-ROLE "app" marks through `Dataset.apply_marks` exactly as the Map page's form does; ROLE "cli" runs the
+ROLE "app" marks through `apply_marks` exactly as the Map page's form does; ROLE "cli" runs the
 `mixmap mark` command in-process for every operation. The plan lists the operations; each is one marking
 action. Waits for the file START beside the plan, so all curators begin at once.
 """

@@ -1,6 +1,6 @@
 """Concurrency: two app sessions and a CLI mark the same dataset at once, 1,000 actions each, and no mark is lost.
 
-Three processes (tests/marking_worker.py): two mark through `Dataset.apply_marks` as the Map page does, one runs
+Three processes (tests/marking_worker.py): two mark through `apply_marks` as the Map page does, one runs
 `mixmap mark`. Even actions set include / exclude / clear on rows only that curator touches; odd actions tag
 rows all three share, each with its own tag, so a lost read-modify-write shows as a missing tag. At the end
 every action's effect is present and the history holds every action once. MIXMAP_CONCURRENCY_OPS changes the
