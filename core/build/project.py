@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mixmap.core.errors import PipelineError
-from mixmap.core.vectors import knn_indices
+from mixmap.core.vectors import knn_indices, nearest_neighbours
 
 SEED = 42
 FULL_FIT_MAX = 50_000  # full UMAP fit up to here (measured ~17 s warm at 50k)
@@ -22,6 +22,10 @@ PCA_FIT_MAX = 150_000  # PCA to 50 dims then a full fit up to here (~10% faster,
 FIT_SAMPLE = 50_000  # beyond: fit on a sample and place the rest by nearest sample neighbours
 KNN_REFERENCE = 10_000  # sample points the rest are placed against (cost grows linearly with this)
 KNN_K = 10
+# Up to here the UMAP neighbour graph is computed exactly with numpy instead of by pynndescent: pynndescent's
+# numba kernels are compiled again in every new process (~25-35 s on 2 cores, not kept in numba's disk cache),
+# which was most of a `build --fast` of a 5,000-row file; the exact graph costs ~1.5 s at 5k, ~10 s at 20k.
+EXACT_KNN_MAX = 20_000
 
 
 def knn_place(reference: np.ndarray, reference_coords: np.ndarray, query: np.ndarray, *, k: int = KNN_K):
@@ -57,15 +61,17 @@ class SizedUmap:
     _ref: np.ndarray | None = field(default=None, repr=False)  # PCA rows of the kNN reference sample
     _ref_coords: np.ndarray | None = field(default=None, repr=False)
 
-    def _umap_model(self, n: int):
+    def _umap_model(self, n: int, knn: tuple[np.ndarray, np.ndarray] | None = None):
         import warnings
 
         import umap
 
         # A fixed random_state makes UMAP single-threaded; it says so on every fit. Reproducibility wins.
         warnings.filterwarnings("ignore", message=".*n_jobs value.*overridden.*")
-
-        return umap.UMAP(
+        # Without a search index UMAP cannot `transform`; rows placed later go through knn_place instead.
+        warnings.filterwarnings("ignore", message=".*knn_search_index.*")
+        extra = {"precomputed_knn": knn} if knn is not None else {}
+        return umap.UMAP(**extra,
             n_components=self.n_components,
             n_neighbors=min(self.n_neighbors, max(2, n - 1)),
             min_dist=self.min_dist,
@@ -81,6 +87,14 @@ class SizedUmap:
             # UMAP needs a neighbourhood; with a handful of rows a PCA layout is honest enough.
             self.strategy = "pca"
             return self._fit_pca(X, self.n_components)
+        if n <= min(self.full_fit_max, EXACT_KNN_MAX):
+            # exact neighbour graph; later rows are placed among all fitted rows by knn_place
+            self.strategy = "exact-knn"
+            k = min(self.n_neighbors, max(2, n - 1))
+            idx, dist = nearest_neighbours(X, X, k=k)
+            out = self._umap_model(n, (idx, np.maximum(dist, 0.0))).fit_transform(X).astype(np.float32)
+            self._ref, self._ref_coords = X, out
+            return out
         if n <= self.full_fit_max:
             self.strategy = "full"
             self._umap = self._umap_model(n)
