@@ -40,28 +40,69 @@ def emit(data, as_json: bool, text: str | None = None) -> None:
 
 
 class StageBars:
-    """One tqdm bar per stage on stderr (silent with --json so stdout stays machine-readable)."""
+    """Progress for each stage on stderr: a tqdm bar (rows/s, time left) on a terminal, and plain lines when
+    stderr is a pipe or a log file (a start line, one every PLAIN_EVERY seconds, and a finish line with the
+    rate), so a long step is never silent. Off with --json or --quiet, which keep stdout machine-readable."""
+
+    PLAIN_EVERY = 10.0
 
     def __init__(self, enabled: bool = True):
-        self.enabled = enabled and sys.stderr.isatty() or enabled == "always"
+        ctx = click.get_current_context(silent=True)
+        quiet = bool(ctx and (ctx.find_root().obj or {}).get("quiet"))
+        self.enabled = bool(enabled) and not quiet
+        self.tty = sys.stderr.isatty()
         self.bars: dict = {}
+        self.plain: dict = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
             return
+        if self.tty:
+            self._bar(stage, done, total)
+        else:
+            self._line(stage, done, total)
+
+    def _bar(self, stage: str, done: int, total: int) -> None:
         from tqdm import tqdm
 
         bar = self.bars.get(stage)
         if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="row" if stage == "embed" else "step",
-                                          file=sys.stderr, leave=True)
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit=_unit(stage), file=sys.stderr, leave=True)
         bar.total = total
         bar.n = done
         bar.refresh()
 
+    def _line(self, stage: str, done: int, total: int) -> None:
+        import time
+
+        now = time.perf_counter()
+        state = self.plain.get(stage)
+        if state is None:
+            state = self.plain[stage] = {"start": now, "last": now, "finished": False}
+            rows = _unit(stage) == "row"
+            click.echo(f"{stage}: started" + (f" ({total:,} rows)" if rows else ""), err=True)
+        if state["finished"]:
+            return
+        elapsed = now - state["start"]
+        if done >= total:
+            state["finished"] = True
+            if _unit(stage) == "row":
+                rate = f", {done / elapsed:,.0f} rows/s" if elapsed > 0.5 else ""
+                click.echo(f"{stage}: done {done:,}/{total:,} rows in {elapsed:.1f} s{rate}", err=True)
+            else:
+                click.echo(f"{stage}: done in {elapsed:.1f} s", err=True)
+        elif now - state["last"] >= self.PLAIN_EVERY and done:
+            state["last"] = now
+            left = elapsed / done * (total - done)
+            click.echo(f"{stage}: {done:,}/{total:,} ({done / elapsed:,.0f}/s, ~{left:.0f} s left)", err=True)
+
     def close(self) -> None:
         for bar in self.bars.values():
             bar.close()
+
+
+def _unit(stage: str) -> str:
+    return "row" if stage in ("embed", "place", "score") else "step"
 
 
 def workspace_of(ctx: click.Context):
@@ -76,10 +117,12 @@ def workspace_of(ctx: click.Context):
 @click.option("--tables", envvar="MIXMAP_TABLES", default=None, metavar="URI",
               help="Where the Lance tables live, e.g. s3://bucket/mixmap/lance (default WORKSPACE/lance; "
                    "env MIXMAP_TABLES). Small state stays in the workspace folder.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output on stderr (results still print).")
 @click.pass_context
-def main(ctx: click.Context, workspace: str | None, tables: str | None) -> None:
+def main(ctx: click.Context, workspace: str | None, tables: str | None, quiet: bool) -> None:
     """mixmap: see a text dataset on a map and shape a training mix on purpose."""
     ctx.ensure_object(dict)
+    ctx.obj["quiet"] = quiet
     ctx.obj["workspace"] = workspace
     ctx.obj["tables"] = tables
 

@@ -62,3 +62,24 @@ def test_small_maps_use_the_exact_graph_and_place_later_rows_among_their_neighbo
     near = x[:50] + np.random.default_rng(1).normal(scale=0.01, size=x[:50].shape).astype(np.float32)
     moved = np.linalg.norm(reducer.transform(near) - coords[:50], axis=1)
     assert np.median(moved) < 0.05 * np.ptp(coords)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet", "csv", "hf"])
+def test_exports_and_manifests_follow_the_umask(built_dataset, tmp_path, umask, fmt):
+    import os
+    import stat
+
+    from mixmap.core.export.write import export_rows, manifest_path
+
+    old = os.umask(umask)
+    try:
+        out = tmp_path / f"mix.{fmt}" if fmt != "hf" else tmp_path / "mix_hf"
+        export_rows(built_dataset, out, fmt=fmt)
+    finally:
+        os.umask(old)
+    written = [out] if fmt != "hf" else [out, *[p for p in out.rglob("*")]]
+    for path in [*written, manifest_path(out)]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        expected = (0o777 if path.is_dir() else 0o666) & ~umask
+        assert mode == expected, f"{path.name}: {oct(mode)} != {oct(expected)}"

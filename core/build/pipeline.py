@@ -39,13 +39,19 @@ def build_dataset(
     seconds["embed"] = round(time.perf_counter() - start, 2)
     # 2. fit the map once; later rows are placed with the fitted reducer's transform
     start = time.perf_counter()
+    if progress:  # UMAP reports nothing while it fits: say the stage has begun
+        progress("project", 0, 1)
     projected = project_dataset(dataset, reducer=reducer, progress=report("project"))
+    if progress:
+        progress("project", 1, 1)
     seconds["project"] = round(time.perf_counter() - start, 2)
     # 3. cluster when the map changed or the clusters are missing; cluster_info is written after clusters, so
     # a build killed between the two writes lacks it and is clustered again
     clustered = None
     start = time.perf_counter()
     if recluster or projected["placed"] or not (dataset.has_frame("clusters") and dataset.has_frame("cluster_info")):
+        if progress:
+            progress("cluster", 0, 1)
         clustered = cluster_dataset(dataset, clusterer=clusterer, progress=report("cluster"))
     elif progress:
         progress("cluster", 1, 1)

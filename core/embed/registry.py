@@ -8,7 +8,8 @@ from mixmap.core.errors import EmbedError
 from mixmap.core.settings import setting
 
 
-def load_embedder(model: str | None = None, *, fast: bool = False, workspace: Path | None = None) -> Embedder:
+def load_embedder(model: str | None = None, *, fast: bool = False, workspace: Path | None = None,
+                  progress=None) -> Embedder:
     """The embedder a user asked for: --fast gives the static model, --model a named/local one."""
     if fast:
         from mixmap.core.embed.static_model import StaticEmbedder
@@ -16,7 +17,7 @@ def load_embedder(model: str | None = None, *, fast: bool = False, workspace: Pa
         # MIXMAP_MODEL_CACHE lets several workspaces (and test runs) share one distilled model.
         shared = setting("MIXMAP_MODEL_CACHE")
         cache = Path(shared) if shared else (workspace / "models") if workspace else None
-        return StaticEmbedder.load_or_distill(cache_dir=cache)
+        return StaticEmbedder.load_or_distill(cache_dir=cache, progress=progress)
     from mixmap.core.embed.sentence_transformer import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(model)

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mixmap.core.errors import MixmapError
-from mixmap.core.store.atomic import file_sha256, write_json_atomic
+from mixmap.core.store.atomic import default_mode, file_sha256, temp_beside, write_json_atomic
 from mixmap.core.store.marks import marks_version, read_marks
 
 FORMATS = ("jsonl", "parquet", "csv", "hf")
@@ -153,7 +153,7 @@ def _write_atomic(out: Path, records: list[dict], fmt: str, *, stale: Path | Non
     if fmt == "hf":
         _write_hf(out, records, stale=stale)
         return
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(out)
     os.close(fd)
     try:
         if fmt == "jsonl":
@@ -189,6 +189,7 @@ def _write_hf(out: Path, records: list[dict], *, stale: Path | None = None) -> N
     ids = "\n".join(str(r.get("id")) for r in records).encode("utf-8")
     fingerprint = hashlib.sha256(ids + table.schema.to_string().encode()).hexdigest()[:16]
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    tmp.chmod(default_mode(directory=True))  # mkdtemp makes it 0700: colleagues could not open the export
     try:
         datasets.Dataset(table, fingerprint=fingerprint).save_to_disk(str(tmp / "data"))
         if out.exists():

@@ -17,10 +17,40 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask can only set it, and setting it
+    briefly to read it races with other threads creating files)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def default_mode(*, directory: bool = False) -> int:
+    """The mode open() / mkdir() would give a new file or folder under the current umask."""
+    return (0o777 if directory else 0o666) & ~_umask()
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """(fd, name) of a new temporary file beside `path`, with the mode a plain open() would give it.
+
+    mkstemp makes files 0600 whatever the umask; renamed into place that left exports unreadable to the
+    group on a shared machine. The file gets 0666 & ~umask, as every other tool's output does.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, default_mode())
+    return fd, tmp
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
