@@ -7,7 +7,15 @@ import streamlit as st
 
 from mixmap.core.errors import MixmapError
 from mixmap.core.ingest.files import TextSpec, guess_spec, preview_records
-from mixmap.ui.state import guard, jobs, show_jobs, start_build, start_ingest_and_build, workspace
+from mixmap.ui.state import (
+    guard,
+    install_complete_sample,
+    jobs,
+    show_jobs,
+    start_build,
+    start_ingest_and_build,
+    workspace,
+)
 
 st.title("Data")
 ws = workspace()
@@ -22,9 +30,7 @@ else:
     st.info("The workspace is empty. Load the bundled sample or your own file below.")
 
 if "sample" not in ws.list_datasets() and st.button("Load the bundled sample (2,000 rows, ready map)", key="data.sample"):
-    from mixmap.core.ingest.sample import install_sample
-
-    if guard(install_sample, ws) is not None:
+    if guard(install_complete_sample, ws) is not None:
         st.session_state["dataset"] = "sample"
         st.rerun()
 

@@ -45,10 +45,10 @@ def _started() -> dict:
     ws = workspace()
     state = {"sample": None}
     if not ws.list_datasets():
-        from mixmap.core.ingest.sample import SAMPLE_NAME, install_sample
+        from mixmap.core.ingest.sample import SAMPLE_NAME
 
         try:
-            state["sample"] = install_sample(ws)
+            state["sample"] = install_complete_sample(ws)
         except MixmapError as exc:
             state["sample"] = {"error": str(exc)}
         if state["sample"] and not state["sample"].get("prebuilt") and "error" not in state["sample"]:
@@ -56,6 +56,19 @@ def _started() -> dict:
     if setting("MIXMAP_WARMUP") != "0":
         threading.Thread(target=_warm_numba, name="mixmap-warm-numba", daemon=True).start()
     return state
+
+
+def install_complete_sample(ws) -> dict:
+    """The sample with its prebuilt map, plus signals, duplicate pairs and a reference set, so every page
+    has its content on first open (a few seconds; without prebuilt artifacts the caller builds instead)."""
+    from mixmap.core.ingest.sample import install_sample
+
+    loaded = install_sample(ws)
+    if loaded.get("prebuilt"):
+        from mixmap.core.curate.first_open import complete_sample
+
+        loaded["completed"] = complete_sample(ws, name=loaded["dataset"])["done"]
+    return loaded
 
 
 def _warm_numba() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from mixmap.core.build.project import SizedUmap
+from mixmap.core.build.project import EXACT_KNN_MAX, SizedUmap
 from mixmap.core.embed.registry import dataset_embedder as embedder_for
 from mixmap.core.embed.registry import register_embedder  # noqa: F401  (re-exported)
 from mixmap.core.errors import MixmapError
@@ -38,13 +38,19 @@ class AnchoredUmap(SizedUmap):
 
     init: np.ndarray | None = field(default=None, repr=False)
 
-    def _umap_model(self, n: int):
-        model = super()._umap_model(n)
+    def _umap_model(self, n: int, knn=None):
+        model = super()._umap_model(n, knn)
         if self.init is not None and len(self.init) == n:
             model.set_params(init=np.asarray(self.init, dtype=np.float64))
         return model
 
     def fit_transform(self, X: np.ndarray, progress=None) -> np.ndarray:
+        init = None if self.init is None else np.asarray(self.init, dtype=np.float32)
+        if init is not None and len(init) == len(X) and 4 <= len(X) <= min(self.full_fit_max, EXACT_KNN_MAX):
+            # The small-map reducer places rows among the fitted rows' own coordinates: with the stored layout
+            # as those coordinates it is exact, and no UMAP fit is needed to have one.
+            self.strategy, self._ref, self._ref_coords, self.init = "exact-knn", np.asarray(X, np.float32), init, None
+            return init
         try:
             return super().fit_transform(X, progress)
         finally:
