@@ -38,9 +38,8 @@ def _timestamp() -> str:
 
 
 def _remember(dataset, check: str, summary: dict) -> None:
-    checks = dict(dataset.meta.get("checks") or {})
-    checks[check] = summary
-    dataset.update_meta(checks=checks)
+    with dataset.edit_meta() as meta:
+        meta["checks"] = {**(meta.get("checks") or {}), check: summary}
 
 
 def _run(dataset, fn, *, n_jobs: int, progress, stage: str, initializer=None, initargs=()):

@@ -18,6 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from mixmap.core.errors import StoreError
 from mixmap.core.store.atomic import with_retries, write_json_atomic
 from mixmap.core.store.documents import Documents
 from mixmap.core.store.filters import in_list
+from mixmap.core.store.locks import dataset_lock
 
 if TYPE_CHECKING:  # the workspace module imports this one; the annotation needs no import at run time
     from mixmap.core.store.workspace import Workspace
@@ -46,6 +48,7 @@ MARKS_SCHEMA = pa.schema([pa.field("id", pa.string(), nullable=False),
                           pa.field("mark", pa.string()),  # "include", "exclude" or "" (unmarked)
                           pa.field("tags", pa.list_(pa.string()))])
 MARK_VALUES = ("include", "exclude", "")
+DERIVED_KEY = b"mixmap.derived_from"  # a frame's schema metadata: what it was derived from (JSON)
 
 
 class Dataset:
@@ -59,15 +62,25 @@ class Dataset:
     # ---- manifest -------------------------------------------------------------------------------------
     @property
     def meta(self) -> dict:
+        """A snapshot of meta.json, for reading. Change it only through `edit_meta` / `update_meta`."""
         path = self.dir / "meta.json"
         if not path.is_file():
             return {"name": self.name, "sources": []}
         return json.loads(path.read_text(encoding="utf-8"))
 
+    @contextmanager
+    def edit_meta(self) -> Iterator[dict]:
+        """The one read-modify-write of meta.json: read, let the caller change the dict, write it back, all
+        under the dataset's "meta" lock, so concurrent stages (30 ingests at once) never lose each other's
+        changes. An exception inside the block writes nothing."""
+        with dataset_lock(self, "meta"):
+            meta = self.meta
+            yield meta
+            write_json_atomic(self.dir / "meta.json", meta)
+
     def update_meta(self, **changes: Any) -> dict:
-        meta = self.meta
-        meta.update(changes)
-        write_json_atomic(self.dir / "meta.json", meta)
+        with self.edit_meta() as meta:
+            meta.update(changes)
         return meta
 
     # ---- tables ---------------------------------------------------------------------------------------
@@ -146,13 +159,12 @@ class Dataset:
                 self.workspace.db.create_table(self.table_name("rows"), rows, schema=ROWS_SCHEMA)
             else:
                 with_retries(lambda: tbl.add(rows))
-        meta = self.meta
-        if source_info is not None:
-            sources = [s for s in meta.get("sources", []) if s.get("key") != source_info.get("key")]
-            sources.append(source_info)
-            meta["sources"] = sources
-        meta.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-        write_json_atomic(self.dir / "meta.json", meta)
+        with self.edit_meta() as meta:
+            if source_info is not None:
+                sources = [s for s in meta.get("sources", []) if s.get("key") != source_info.get("key")]
+                sources.append(source_info)
+                meta["sources"] = sources
+            meta.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         return rows.num_rows
 
     def _drop_broken(self, kind: str) -> None:
@@ -288,11 +300,26 @@ class Dataset:
         return tbl.search(q).distance_type("cosine").select(["id"]).limit(k).to_arrow()
 
     # ---- small mutable frames (layout, clusters, signals, ...) --------------------------------------------
-    def write_frame(self, kind: str, table: pa.Table) -> None:
-        """Replace a small mutable table whole (one commit; readers see the old or the new one)."""
+    def write_frame(self, kind: str, table: pa.Table, *, derived_from: dict | None = None) -> None:
+        """Replace a small mutable table whole (one commit; readers see the old or the new one).
+
+        `derived_from` (model key, vector count, clustering number, ...) is kept in the frame's own schema
+        metadata, so the record and the frame are committed together: `frame_origin` reads it back and a
+        reader can tell a frame made from other vectors than the current ones."""
         if kind in ("rows", "marks") or kind.startswith("vec_"):
             raise StoreError(f"{kind!r} is not a frame")
+        if derived_from is not None:
+            metadata = dict(table.schema.metadata or {})
+            metadata[DERIVED_KEY] = json.dumps(derived_from, sort_keys=True).encode()
+            table = table.replace_schema_metadata(metadata)
         self.workspace.db.create_table(self.table_name(kind), table, mode="overwrite")
+
+    def frame_origin(self, kind: str) -> dict | None:
+        """What the frame was derived from (as given to `write_frame`), or None: no frame, or one written
+        before origins were recorded. Read from the schema, no scan."""
+        tbl = self._open(kind)
+        raw = None if tbl is None else (tbl.schema.metadata or {}).get(DERIVED_KEY)
+        return json.loads(raw) if raw else None
 
     def read_frame(self, kind: str, columns: list[str] | None = None, *, where: str | None = None):
         return self._scan(kind, columns, where)
