@@ -53,3 +53,30 @@ def test_concurrent_stages_lose_no_meta_writes(tmp_path):
     assert len(meta["sources"]) == 31
     assert sorted(meta["checks"]) == sorted(f"check{i}" for i in range(30))
     assert Workspace(root).dataset("d").count() == 61
+
+
+def test_a_crash_between_log_and_table_never_ships_excluded_rows(tmp_path, monkeypatch):
+    """Defect 8: the marks log took the exclude, the marks table did not (killed in between): export, the
+    slices and read_marks still see the exclude, before any writer repairs the table."""
+    from mixmap.core.export.write import export_rows
+    from mixmap.core.store.marks import apply_marks, read_marks
+    from mixmap.core.store.tables import Dataset
+
+    ds = Workspace(tmp_path / "ws").dataset("d", create=True)
+    ingest_into(ds, write_jsonl(tmp_path / "rows.jsonl", [{"text": f"row {i}"} for i in range(6)]))
+    ids = ds.read_rows(["id"]).column("id").to_pylist()
+    apply_marks(ds, ids[:1], mark="include", add_tags=["kept"])
+
+    def killed(self, batch):
+        raise KeyboardInterrupt("killed between the log append and the marks upsert")
+
+    monkeypatch.setattr(Dataset, "upsert_marks", killed)
+    with pytest.raises(KeyboardInterrupt):
+        apply_marks(ds, ids[:3], mark="exclude")
+    monkeypatch.undo()
+    fresh = Workspace(tmp_path / "ws").dataset("d")
+    assert dict(zip(*read_marks(fresh).select(["id", "mark"]).to_pydict().values())) == {i: "exclude" for i in ids[:3]}
+    assert read_marks(fresh, ids=ids[:1]).column("tags").to_pylist() == [["kept"]]
+    export_rows(fresh, tmp_path / "out.jsonl")
+    exported = [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert exported == ids[3:]
