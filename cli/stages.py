@@ -109,15 +109,16 @@ def cluster(ctx, name, as_json):
     """Cluster NAME (HDBSCAN on a 5-D UMAP) and label clusters with c-TF-IDF keywords."""
     from mixmap.core.build.cluster import cluster_dataset
 
-    result = cluster_dataset(workspace_of(ctx).dataset(name))
-    emit(result, as_json, f"{name}: {result['clusters']} clusters, {result['noise']} noise rows")
+    result = cluster_dataset(workspace_of(ctx).dataset(name), reason="asked (mixmap cluster)")
+    emit(result, as_json, f"{name}: clustering #{result['clustering']}: {result['clusters']} clusters, "
+         f"{result['noise']} noise rows (cluster ids are new: slices saved on the old ones will say so)")
 
 
 @main.command()
 @click.argument("name")
 @click.option("--model", help="sentence-transformers model name or local path.")
 @click.option("--fast", is_flag=True, help="Use the fast static model.")
-@click.option("--recluster", is_flag=True, help="Cluster again even if nothing changed.")
+@click.option("--recluster", is_flag=True, help="Cluster afresh (new cluster ids, logged); without it new rows join the existing clusters.")
 @click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -130,8 +131,11 @@ def build(ctx, name, model, fast, recluster, batch_size, as_json):
     result = build_dataset(dataset, _embedder(ctx, model, fast), recluster=recluster, batch_size=batch_size,
                            progress=bars)
     bars.close()
-    clusters = result["cluster"]["clusters"] if result["cluster"] else "unchanged"
-    emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}, "
+    done = result["cluster"]
+    clusters = "unchanged" if not done else (f"{done['clusters']}, re-clustered ({done['reason']})" if done["reclustered"]
+                                             else f"unchanged, {done['joined']} new rows joined them")
+    moved = f" (map refit: {result['project']['reason']})" if result["project"].get("refit") else ""
+    emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}{moved}, "
          f"clusters {clusters}")
 
 

@@ -48,6 +48,32 @@ class FakeEmbedder:
         return out.astype(np.float32)
 
 
+class OtherFakeEmbedder(FakeEmbedder):
+    """A second cheap model (12 dims, other word vectors): switching to it is a model switch."""
+
+    name = "fake-bow-12"
+    dim = 12
+
+    def _word(self, word: str) -> np.ndarray:
+        return super()._word("other:" + word)[: self.dim]
+
+
+class PcaReducer:
+    """A fast Reducer for tests (a linear map; fit_transform / transform): no numba, no UMAP epochs."""
+
+    strategy = "pca"
+
+    def fit_transform(self, vectors: np.ndarray) -> np.ndarray:
+        from sklearn.decomposition import PCA
+
+        self._pca = PCA(n_components=min(2, *np.shape(vectors)), random_state=0).fit(vectors)
+        return self.transform(vectors)
+
+    def transform(self, vectors: np.ndarray) -> np.ndarray:
+        out = self._pca.transform(np.asarray(vectors, dtype=np.float32)).astype(np.float32)
+        return np.pad(out, ((0, 0), (0, 2 - out.shape[1])))
+
+
 def synthetic_rows(n_per_topic: int = 40, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     rows = []

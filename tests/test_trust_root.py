@@ -80,3 +80,108 @@ def test_a_crash_between_log_and_table_never_ships_excluded_rows(tmp_path, monke
     export_rows(fresh, tmp_path / "out.jsonl")
     exported = [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert exported == ids[3:]
+
+
+def _frame(ds, kind: str, column: str) -> dict:
+    table = ds.read_frame(kind)
+    return dict(zip(table.column("id").to_pylist(), table.column(column).to_pylist()))
+
+
+def _layout(ds) -> dict:
+    table = ds.read_frame("layout")
+    return {i: (x, y) for i, x, y in zip(*table.select(["id", "x", "y"]).to_pydict().values())}
+
+
+def test_switching_the_model_remakes_the_map_and_clusters(workspace, rows_file, tmp_path):
+    """Defect 5: `build --fast` then `build` with another model must not keep the first model's map and
+    clusters, nor place later rows with a reducer fitted on the first model's vectors; exports name the
+    model that made the map, and refuse frames made from other vectors than the current ones."""
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.embed.protocol import model_key
+    from mixmap.core.embed.stage import embed_dataset
+    from mixmap.core.errors import StoreError
+    from mixmap.core.export.write import export_rows
+    from tests.conftest import FakeEmbedder, OtherFakeEmbedder
+
+    ds = workspace.dataset("switched", create=True)
+    fresh = workspace.dataset("fresh", create=True)  # built with the second model only
+    for d in (ds, fresh):
+        ingest_into(d, rows_file)
+    build_dataset(ds, FakeEmbedder())
+    for d in (ds, fresh):
+        build_dataset(d, OtherFakeEmbedder())
+    assert _layout(ds) == _layout(fresh)
+    assert _frame(ds, "clusters", "cluster") == _frame(fresh, "clusters", "cluster")
+    later = write_jsonl(tmp_path / "later.jsonl", [{"text": "oven bake flour sugar"}, {"text": "planet orbit moon"}])
+    for d in (ds, fresh):
+        ingest_into(d, later)
+        build_dataset(d, OtherFakeEmbedder())
+    assert _layout(ds) == _layout(fresh)  # placed by the reducer fitted on the second model's vectors
+    manifest = export_rows(ds, tmp_path / "out.jsonl")
+    assert manifest["model"] == OtherFakeEmbedder.name
+    assert manifest["derived_from"]["clusters"]["model_key"] == model_key(OtherFakeEmbedder.name)
+    embed_dataset(ds, FakeEmbedder())  # vectors switched back without a build: the map is now behind them
+    with pytest.raises(StoreError, match="mixmap build switched"):
+        export_rows(ds, tmp_path / "stale.jsonl")
+    assert not (tmp_path / "stale.jsonl").exists()
+    assert build_dataset(ds, FakeEmbedder())["project"]["refit"]
+    assert export_rows(ds, tmp_path / "again.jsonl")["model"] == FakeEmbedder.name
+
+
+def test_new_rows_join_clusters_and_a_recluster_is_explicit(built_dataset, tmp_path):
+    """Defect 6: a slice saved as `cluster = 2` keeps its rows after new rows are built (they join clusters
+    by the 10-nn vote; no point moves); `--recluster` is logged and the slice then says its ids changed."""
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.curate.slices import MixError, save_slice, slice_ids
+    from tests.conftest import FakeEmbedder
+
+    ds = built_dataset
+    save_slice(ds, "c2", {"where": ["cluster", "=", 2]})
+    before_ids = slice_ids(ds, {"slice": "c2"})
+    clusters, layout = _frame(ds, "clusters", "cluster"), _layout(ds)
+    assert before_ids
+    ingest_into(ds, write_jsonl(tmp_path / "more.jsonl", [
+        {"text": "recipe oven bake flour sugar butter dough"}, {"text": "planet star orbit galaxy telescope moon"}]))
+    result = build_dataset(ds, FakeEmbedder())
+    assert set(before_ids) <= set(slice_ids(ds, {"slice": "c2"}))
+    after = _frame(ds, "clusters", "cluster")
+    assert {i: after[i] for i in clusters} == clusters
+    assert {i: p for i, p in _layout(ds).items() if i in layout} == layout
+    assert len(after) == len(clusters) + 2
+    assert result["cluster"]["reclustered"] is False and result["cluster"]["joined"] == 2
+    again = build_dataset(ds, FakeEmbedder(), recluster=True)["cluster"]
+    assert again["reclustered"] and again["clustering"] == 2
+    history = ds.meta["cluster_history"]
+    assert [(e["clustering"], e["reason"]) for e in history] == [(1, "first clustering"), (2, "asked (--recluster)")]
+    with pytest.raises(MixError, match="re-clustered since"):
+        slice_ids(ds, {"slice": "c2"})
+    save_slice(ds, "c2", {"where": ["cluster", "=", 2]})  # saved again: it means the new cluster 2
+    assert set(slice_ids(ds, {"slice": "c2"})) == {i for i, c in _frame(ds, "clusters", "cluster").items() if c == 2}
+
+
+def test_adding_rows_to_the_bundled_sample_moves_no_point(tmp_path):
+    """Defect 6: the sample ships no fitted reducer; two new rows are placed by their nearest rows on the
+    stored map and join its clusters: none of the 2,000 points moves and no cluster changes."""
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.embed.protocol import DEFAULT_MODEL
+    from mixmap.core.ingest.sample import install_sample
+
+    ws = Workspace(tmp_path / "ws")
+    assert install_sample(ws)["prebuilt"]
+    ds = ws.dataset("sample")
+    assert not ds.has_reducer()
+    layout, clusters = _layout(ds), _frame(ds, "clusters", "cluster")
+    _, vectors = ds.read_vectors()
+
+    class LikeMiniLM:  # stands in for MiniLM on two new rows: near the first sample row
+        name, dim = DEFAULT_MODEL, vectors.shape[1]
+
+        def embed(self, texts):
+            return np.stack([vectors[0] + 0.01 * (i + 1) for i in range(len(texts))]).astype(np.float32)
+
+    ingest_into(ds, write_jsonl(tmp_path / "two.jsonl", [{"text": "a new row"}, {"text": "another new row"}]))
+    result = build_dataset(ds, LikeMiniLM())
+    assert {i: p for i, p in _layout(ds).items() if i in layout} == layout
+    assert result["project"] == {"placed": 2, "total": 2002, "strategy": "knn on the stored layout", "refit": False}
+    after = _frame(ds, "clusters", "cluster")
+    assert {i: after[i] for i in clusters} == clusters and len(after) == 2002

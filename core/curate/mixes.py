@@ -49,6 +49,7 @@ from mixmap.core.curate.slices import (
     make_context,
     referenced_slices,
     resolve_slice,
+    stamp_clusters,
 )
 from mixmap.core.store.filters import validate_name
 from mixmap.core.store.marks import marks_version, read_marks
@@ -136,6 +137,8 @@ def parse_component(text: str) -> dict:
 def save_mix(dataset, recipe: Mapping, *, note: str = "") -> dict:
     recipe = check_recipe(recipe)
     referenced_slices({"and": [c["slice"] for c in recipe["components"]]}, load_slices(dataset))
+    for comp in recipe["components"]:  # inline conditions on cluster ids know which clustering they mean
+        comp["slice"] = stamp_clusters(comp["slice"], dataset)
     dataset.documents("mixes").save(recipe["name"], {"recipe": recipe, "note": note,
                                                      "saved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
     return recipe

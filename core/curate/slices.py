@@ -99,9 +99,40 @@ def describe_slice(definition: Mapping) -> str:
 
 
 # ---- saved slices ---------------------------------------------------------------------------------------
+def current_clustering(dataset) -> int | None:
+    """The number of the clustering the `clusters` frame holds (None: not clustered, or before numbering)."""
+    origin = dataset.frame_origin("clusters")
+    return None if origin is None else origin.get("clustering")
+
+
+def stamp_clusters(definition: Mapping, dataset) -> dict:
+    """The definition with every condition on `cluster` stamped with the clustering its ids belong to, so
+    resolving it after a re-clustering says the ids changed instead of quietly selecting other rows."""
+    definition = dict(definition)
+    kind = next((k for k in KINDS if k in definition), None)
+    if kind == "where" and definition["where"][0] == "cluster":
+        definition["clustering"] = current_clustering(dataset)
+    elif kind in ("and", "or"):
+        definition[kind] = [stamp_clusters(part, dataset) for part in definition[kind]]
+    elif kind == "not":
+        definition["not"] = stamp_clusters(definition["not"], dataset)
+    return definition
+
+
+def _check_clustering(ctx: "SliceContext", definition: Mapping) -> None:
+    saved = definition.get("clustering")
+    now = current_clustering(ctx.dataset)
+    if saved is not None and now is not None and saved != now:
+        logged = {e.get("clustering"): e for e in ctx.dataset.meta.get("cluster_history") or []}.get(now, {})
+        why = f" on {logged['at']}, {logged.get('reason')}" if logged.get("at") else ""
+        raise MixError(f"{describe_slice(definition)!r} names cluster ids of clustering #{saved}, but "
+                       f"{ctx.dataset.name!r} was re-clustered since (clustering #{now}{why}): cluster ids changed "
+                       "meaning; look at the clusters on the map and save the slice or mix again")
+
+
 def save_slice(dataset, name: str, definition: Mapping, *, note: str = "") -> dict:
     validate_name(name, what="slice name")
-    record = {"name": name, "definition": check_slice(definition), "note": note}
+    record = {"name": name, "definition": stamp_clusters(check_slice(definition), dataset), "note": note}
     referenced = referenced_slices(definition, load_slices(dataset) | {name: record["definition"]})
     if name in referenced:
         raise MixError(f"slice {name!r} refers to itself")
@@ -307,6 +338,7 @@ def resolve_slice(definition: Mapping, ctx: SliceContext, *, _seen: tuple = ()) 
     if kind == "all":
         return np.ones(n, dtype=bool)
     if kind == "where":
+        _check_clustering(ctx, definition)
         return _where(ctx, value[0], value[1], value[2])
     if kind == "fts":
         limit = definition.get("limit")

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from mixmap.core.errors import MixmapError
 from mixmap.core.store.atomic import file_sha256, write_json_atomic
+from mixmap.core.store.derived import require_current
 from mixmap.core.store.marks import marks_version, read_marks
 
 FORMATS = ("jsonl", "parquet", "csv", "hf")
@@ -66,6 +67,7 @@ def export_rows(
     fmt = fmt or out.suffix.lstrip(".").lower() or "jsonl"
     if fmt not in FORMATS:
         raise MixmapError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    derived = require_current(dataset, extra_frames)  # never join clusters made from another model's vectors
     rows = dataset.read_rows(["id", "source", "text", "meta"])
     total = rows.num_rows
     if ids is not None:
@@ -99,6 +101,7 @@ def export_rows(
         "parameters": {k: meta.get(k) for k in ("project", "cluster") if meta.get(k)},
         "selection": {"marked": marked if ids is None else "ids"},
         "extra_frames": list(extra_frames),
+        "derived_from": derived,
         "marks_version": marks_version(dataset),
         "counts": {"rows_total": total, "rows_exported": len(frame), "by_source": {str(k): int(v) for k, v in by_source.items()}},
         "ids": frame["id"].tolist(),
