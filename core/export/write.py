@@ -53,10 +53,12 @@ def export_rows(
     recipe: dict | None = None,
     extra: dict | None = None,
     redact: bool = False,
+    in_given_order: bool = False,
 ) -> dict:
     """Write the selected rows to `out` and the manifest beside it; returns the manifest.
 
-    `ids` (e.g. from a mix) overrides the mark-based selection. `extra_frames` names small frames whose
+    `ids` (e.g. from a mix) overrides the mark-based selection; rows keep the stored order, or the order of
+    `ids` with `in_given_order` (a replay repeats the export's order however its sources were re-ingested). `extra_frames` names small frames whose
     columns are joined in (clusters by default; "signals" adds quality signals). `extra` adds (or overrides)
     manifest fields, e.g. a mix's slices, seeds and per-component counts. `redact` replaces personal data and
     secrets in every text field (the row's text and its original columns) with typed placeholders
@@ -69,7 +71,10 @@ def export_rows(
     rows = dataset.read_rows(["id", "source", "text", "meta"])
     total = rows.num_rows
     if ids is not None:
-        rows = rows.filter(pc.is_in(rows.column("id"), value_set=pa.array(ids, pa.string())))
+        wanted = pa.array(ids, pa.string())
+        rows = rows.filter(pc.is_in(rows.column("id"), value_set=wanted))
+        if in_given_order:
+            rows = rows.take(pc.sort_indices(pc.index_in(rows.column("id"), value_set=wanted)))
     else:
         chosen = select_ids(dataset, marked=marked)
         if chosen is not None:
@@ -92,8 +97,10 @@ def export_rows(
         "manifest_version": MANIFEST_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dataset": dataset.name,
-        "output": {"path": str(out), "format": fmt, "sha256": file_sha256(out)},
-        "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec") if k in s}
+        # absolute, so a replay never depends on the folder it runs from
+        "output": {"path": os.path.abspath(out), "format": fmt, "sha256": file_sha256(out)},
+        "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec", "id_salt")
+                     if k in s}
                     for s in meta.get("sources", [])],
         "model": meta.get("model"),
         "parameters": {k: meta.get(k) for k in ("project", "cluster") if meta.get(k)},
