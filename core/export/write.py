@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -85,6 +86,7 @@ def export_rows(
         joined = dataset.read_frame(kind)
         if joined is not None:
             frame = frame.merge(joined.to_pandas(), on="id", how="left")
+            frame = _keep_integer_columns(frame, joined.schema)
     records = _records(frame)
     redaction = _redact(records) if redact else None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -119,6 +121,20 @@ def export_rows(
     return manifest
 
 
+def _keep_integer_columns(frame, schema: pa.Schema):
+    """A left join gives NaN to rows a frame lacks (e.g. rows added after clustering), which would turn an
+    integer column such as `cluster` into floats (3.0). Integer and bool columns stay nullable integers and
+    bools instead: such a row exports null (an empty CSV cell), while HDBSCAN noise stays -1."""
+    for field in schema:
+        if field.name == "id" or field.name not in frame.columns:
+            continue
+        if pa.types.is_integer(field.type):
+            frame[field.name] = frame[field.name].astype("Int64")
+        elif pa.types.is_boolean(field.type):
+            frame[field.name] = frame[field.name].astype("boolean")
+    return frame
+
+
 def _redact(records: list[dict]) -> dict:
     """Redact every record in place (all fields but id and source); what the manifest records about it."""
     from mixmap.core.checks.pii import KINDS, PLACEHOLDERS, REDACTION_VERSION, redact_value
@@ -149,6 +165,8 @@ def _records(frame) -> list[dict]:
             record.setdefault(key if key not in record else f"meta_{key}", value)
         for col in extra_cols:
             value = row[col]
+            if value is pd.NA:  # a nullable integer or bool column's missing value
+                value = None
             value = value.item() if hasattr(value, "item") else value
             record[col] = None if isinstance(value, float) and value != value else value  # NaN -> null
         records.append(record)

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from mixmap.core.errors import IngestError
 from mixmap.core.ingest.records import (
+    CHAT_COLUMNS,
     BadRow,
     file_sha256,
     iter_records,
@@ -35,7 +36,6 @@ __all__ = ["BadRow", "TextSpec", "file_sha256", "guess_spec", "ingest_file", "in
            "preview_records", "row_text"]
 
 TEXT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
-CHAT_COLUMNS = ("messages", "conversations", "conversation", "dialogue")
 RESERVED = ("id", "source", "text", "row_index", "meta")
 DEFAULT_TEMPLATE_PARTS = ("instruction", "input", "output")
 # A row's text above this many characters is refused: embedders read at most a few hundred tokens, but a
