@@ -98,7 +98,6 @@ def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> 
     """
     from sklearn.decomposition import PCA
 
-    from mixmap.core.vectors import knn_indices
 
     rng = np.random.default_rng(SEED)
     sample = np.sort(rng.choice(len(vectors), size=CLUSTER_SAMPLE, replace=False))
