@@ -66,12 +66,14 @@ class PcaReducer:
     def fit_transform(self, vectors: np.ndarray) -> np.ndarray:
         from sklearn.decomposition import PCA
 
-        self._pca = PCA(n_components=min(2, *np.shape(vectors)), random_state=0).fit(vectors)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        self._pca = PCA(n_components=2, random_state=0).fit(vectors) if len(vectors) >= 2 else None
         return self.transform(vectors)
 
     def transform(self, vectors: np.ndarray) -> np.ndarray:
-        out = self._pca.transform(np.asarray(vectors, dtype=np.float32)).astype(np.float32)
-        return np.pad(out, ((0, 0), (0, 2 - out.shape[1])))
+        vectors = np.asarray(vectors, dtype=np.float32)
+        out = vectors[:, :2] if self._pca is None else self._pca.transform(vectors)
+        return np.nan_to_num(out).astype(np.float32)
 
 
 def synthetic_rows(n_per_topic: int = 40, seed: int = 0) -> list[dict]:

@@ -23,12 +23,14 @@ def build_dataset(
     *,
     reducer=None,
     clusterer=None,
+    cluster_reducer=None,
     recluster: bool = False,
     batch_size: int = 512,
     progress: StageProgress | None = None,
 ) -> dict:
     """Embed missing rows, place them on the map (no placed point moves unless the model changed), and
-    cluster: afresh when asked (`recluster`), the first time or after a model change; else new rows join."""
+    cluster: afresh when asked (`recluster`), the first time or after a model change; else new rows join.
+    `reducer` makes the 2-D map; `cluster_reducer` the space clusters are found in (default a 5-D UMAP)."""
 
     def report(stage: str):
         return (lambda done, total: progress(stage, done, total)) if progress else None
@@ -57,7 +59,8 @@ def build_dataset(
     else:
         reason = None
     if reason:
-        clustered = cluster_dataset(dataset, clusterer=clusterer, progress=report("cluster"), reason=reason)
+        clustered = cluster_dataset(dataset, reducer=cluster_reducer, clusterer=clusterer, progress=report("cluster"),
+                                    reason=reason)
     else:
         clustered = join_clusters(dataset, progress=report("cluster"))
         if clustered is None and progress:

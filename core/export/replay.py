@@ -96,13 +96,17 @@ def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | N
         if (source.get("source"), source.get("sha256")) not in have:
             raise MixError(f"cannot replay: {name}'s source {source.get('source')!r} differs from the manifest's")
     frames = tuple(manifest.get("extra_frames", ("clusters",)))
+    # The frames the export really joined (a manifest records their origins): an export made before any build
+    # had no clusters, and replaying it must neither build (a check changes nothing) nor fail.
+    joined = manifest.get("derived_from")
+    needed = frames if joined is None else tuple(f for f in frames if f in joined)
     recipe = manifest.get("recipe") or {}
     needs_vectors = any(c.get("strategy", {}).get("kind") in VECTOR_STRATEGIES or "semantic" in json.dumps(c["slice"])
                         for c in recipe.get("components", [])) or "semantic" in json.dumps(manifest.get("slices"))
-    if ("clusters" in frames or "cluster" in json.dumps(recipe) or needs_vectors) and not dataset.has_frame("clusters"):
+    if ("clusters" in needed or "cluster" in json.dumps(recipe) or needs_vectors) and not dataset.has_frame("clusters"):
         build_dataset(dataset, embedder or _embedder_for(workspace, manifest.get("model")))
         steps.append("built")
-    missing = [f for f in frames if not dataset.has_frame(f)]
+    missing = [f for f in needed if not dataset.has_frame(f)]
     if missing:
         raise MixError(f"cannot replay: {name} has no {', '.join(missing)} yet; run the stage that makes it first")
     if manifest.get("kind") == "mix":
