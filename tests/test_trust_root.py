@@ -100,6 +100,7 @@ def test_switching_the_model_remakes_the_map_and_clusters(workspace, rows_file, 
     from mixmap.core.embed.protocol import model_key
     from mixmap.core.embed.stage import embed_dataset
     from mixmap.core.errors import StoreError
+    from mixmap.core.explore.view import map_frame
     from mixmap.core.export.write import export_rows
     from tests.conftest import FakeEmbedder, OtherFakeEmbedder
 
@@ -124,6 +125,8 @@ def test_switching_the_model_remakes_the_map_and_clusters(workspace, rows_file, 
     with pytest.raises(StoreError, match="mixmap build switched"):
         export_rows(ds, tmp_path / "stale.jsonl")
     assert not (tmp_path / "stale.jsonl").exists()
+    with pytest.raises(StoreError, match="were made from"):
+        map_frame(ds)  # the map page and report cards read it: refused too
     assert build_dataset(ds, FakeEmbedder())["project"]["refit"]
     assert export_rows(ds, tmp_path / "again.jsonl")["model"] == FakeEmbedder.name
 
