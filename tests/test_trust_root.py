@@ -188,3 +188,16 @@ def test_adding_rows_to_the_bundled_sample_moves_no_point(tmp_path):
     assert result["project"] == {"placed": 2, "total": 2002, "strategy": "knn on the stored layout", "refit": False}
     after = _frame(ds, "clusters", "cluster")
     assert {i: after[i] for i in clusters} == clusters and len(after) == 2002
+
+
+def test_meta_json_has_one_writer():
+    """The root of defect 7: no module outside the store names meta.json, and the store writes it in one place
+    (Dataset.edit_meta); a stage changes meta only through edit_meta / update_meta."""
+    from tests.conftest import ROOT
+
+    outside = [p for folder in ("core", "cli", "ui", "pages") for p in (ROOT / folder).rglob("*.py")
+               if "meta.json" in p.read_text(encoding="utf-8") and p.parent.name != "store"]
+    assert outside == []
+    writers = [(p.name, line.strip()) for p in (ROOT / "core" / "store").glob("*.py")
+               for line in p.read_text(encoding="utf-8").splitlines() if "meta.json\", meta" in line]
+    assert writers == [("manifest.py", 'write_json_atomic(self.dir / "meta.json", meta)')]  # inside edit_meta
