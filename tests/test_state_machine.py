@@ -1,5 +1,5 @@
 """A model-based test of curation (issue 14): random sequences of ingest (whole, in parts, again, with another
-template), mark / undo / redo, dedup --apply, build (with model switches and re-clusters), export and replay,
+template), mark / undo / redo (also killed between the marks log and table), dedup --apply, build (with model switches and re-clusters), export and replay,
 checked after every step against a simple in-memory model of what the dataset should hold.
 
 Checked after every step: no row lost or doubled (the rows are exactly the model's, as (source, text) and
@@ -159,6 +159,29 @@ class CurationMachine(RuleBasedStateMachine):
         after = [(m if mark is None else mark, t if tag is None or tag in t else (*t, tag)) for m, t in before]
         apply_marks(self.ds, ids, mark=mark, add_tags=[tag] if tag else [])
         self._record(ids, before, after)
+
+    @precondition(lambda self: self.rows)
+    @rule(data=st.data(), mark=st.sampled_from(["include", "exclude"]))
+    def mark_killed_before_the_table(self, data, mark):
+        """Killed between the marks-log append and the marks-table upsert: the log is the truth, so the action
+        counts (readers replay the log past the table; the next action repairs it)."""
+        from mixmap.core.store.marks import apply_marks
+        from mixmap.core.store.tables import Dataset
+
+        ids = data.draw(st.lists(st.sampled_from(sorted(self.rows)), min_size=1, max_size=5, unique=True))
+        before = [self.marks.get(i, ("", ())) for i in ids]
+        real = Dataset.upsert_marks
+
+        def killed(dataset, batch):
+            raise KeyboardInterrupt("killed between the log append and the upsert")
+
+        Dataset.upsert_marks = killed
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                apply_marks(self.ds, ids, mark=mark)
+        finally:
+            Dataset.upsert_marks = real
+        self._record(ids, before, [(mark, tags) for _, tags in before])
 
     def _record(self, ids, before, after):
         self.marks.update(zip(ids, after))
