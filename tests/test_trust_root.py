@@ -135,11 +135,13 @@ def test_new_rows_join_clusters_and_a_recluster_is_explicit(built_dataset, tmp_p
     """Defect 6: a slice saved as `cluster = 2` keeps its rows after new rows are built (they join clusters
     by the 10-nn vote; no point moves); `--recluster` is logged and the slice then says its ids changed."""
     from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.curate.mixes import build_mix, load_mix, save_mix
     from mixmap.core.curate.slices import MixError, save_slice, slice_ids
     from tests.conftest import FakeEmbedder
 
     ds = built_dataset
     save_slice(ds, "c2", {"where": ["cluster", "=", 2]})
+    save_mix(ds, {"name": "m2", "components": [{"name": "two", "slice": {"where": ["cluster", "=", 2]}, "rows": 5}]})
     before_ids = slice_ids(ds, {"slice": "c2"})
     clusters, layout = _frame(ds, "clusters", "cluster"), _layout(ds)
     assert before_ids
@@ -152,12 +154,15 @@ def test_new_rows_join_clusters_and_a_recluster_is_explicit(built_dataset, tmp_p
     assert {i: p for i, p in _layout(ds).items() if i in layout} == layout
     assert len(after) == len(clusters) + 2
     assert result["cluster"]["reclustered"] is False and result["cluster"]["joined"] == 2
+    assert build_mix(ds, load_mix(ds, "m2")).ids  # the same clustering: the mix still builds
     again = build_dataset(ds, FakeEmbedder(), recluster=True)["cluster"]
     assert again["reclustered"] and again["clustering"] == 2
     history = ds.meta["cluster_history"]
     assert [(e["clustering"], e["reason"]) for e in history] == [(1, "first clustering"), (2, "asked (--recluster)")]
     with pytest.raises(MixError, match="re-clustered since"):
         slice_ids(ds, {"slice": "c2"})
+    with pytest.raises(MixError, match="cluster ids changed"):
+        build_mix(ds, load_mix(ds, "m2"))
     save_slice(ds, "c2", {"where": ["cluster", "=", 2]})  # saved again: it means the new cluster 2
     assert set(slice_ids(ds, {"slice": "c2"})) == {i for i, c in _frame(ds, "clusters", "cluster").items() if c == 2}
 

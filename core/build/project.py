@@ -163,7 +163,7 @@ def project_dataset(
             return {"placed": 0, "total": layout.num_rows, "strategy": strategy, "refit": False}
         if dataset.has_reducer():
             fitted = dataset.load_reducer()
-            coords, strategy = fitted.transform(vectors[is_new]), fitted.strategy
+            coords, strategy = fitted.transform(vectors[is_new]), getattr(fitted, "strategy", type(fitted).__name__)
         else:  # a map that came without its reducer (the bundled sample): place by the rows already on it
             coords, strategy = _place_by_layout(layout, ids, vectors, is_new), "knn on the stored layout"
         new_ids = [i for i, new in zip(ids, is_new) if new]
