@@ -27,7 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from mixmap.core.errors import MixmapError
 from tests.conftest import FakeEmbedder, OtherFakeEmbedder, PcaReducer
 
-_COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), database=None)
+_COMMON = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None}
 settings.register_profile("ci", max_examples=50, stateful_step_count=12, **_COMMON)
 settings.register_profile("bench", max_examples=1000, stateful_step_count=12, **_COMMON)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
@@ -190,7 +190,9 @@ class CurationMachine(RuleBasedStateMachine):
 
     @rule(redo=st.booleans())
     def undo_or_redo(self, redo):
-        from mixmap.core.store.marks import MarksError, redo as redo_marks, undo as undo_marks
+        from mixmap.core.store.marks import MarksError
+        from mixmap.core.store.marks import redo as redo_marks
+        from mixmap.core.store.marks import undo as undo_marks
 
         stack = self.undone if redo else self.done
         if not stack:

@@ -98,7 +98,6 @@ def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> 
     """
     from sklearn.decomposition import PCA
 
-
     rng = np.random.default_rng(SEED)
     sample = np.sort(rng.choice(len(vectors), size=CLUSTER_SAMPLE, replace=False))
     labels = np.empty(len(vectors), dtype=np.int32)
