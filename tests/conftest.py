@@ -66,8 +66,12 @@ class PcaReducer:
     def fit_transform(self, vectors: np.ndarray) -> np.ndarray:
         from sklearn.decomposition import PCA
 
+        import warnings
+
         vectors = np.asarray(vectors, dtype=np.float32)
-        self._pca = PCA(n_components=2, random_state=0).fit(vectors) if len(vectors) >= 2 else None
+        with warnings.catch_warnings():  # identical rows have no variance to explain; the map is still valid
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self._pca = PCA(n_components=2, random_state=0).fit(vectors) if len(vectors) >= 2 else None
         return self.transform(vectors)
 
     def transform(self, vectors: np.ndarray) -> np.ndarray:

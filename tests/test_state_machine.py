@@ -170,17 +170,23 @@ class CurationMachine(RuleBasedStateMachine):
 
         ids = data.draw(st.lists(st.sampled_from(sorted(self.rows)), min_size=1, max_size=5, unique=True))
         before = [self.marks.get(i, ("", ())) for i in ids]
-        real = Dataset.upsert_marks
+        real_append, real_upsert, appended = Dataset.append_marks_log, Dataset.upsert_marks, []
 
-        def killed(dataset, batch):
-            raise KeyboardInterrupt("killed between the log append and the upsert")
+        def append(dataset, entry):
+            real_append(dataset, entry)
+            appended.append(entry)
 
-        Dataset.upsert_marks = killed
+        def upsert(dataset, batch):  # the repair of an earlier kill runs first, before this action's append
+            if appended:
+                raise KeyboardInterrupt("killed between the log append and the upsert")
+            real_upsert(dataset, batch)
+
+        Dataset.append_marks_log, Dataset.upsert_marks = append, upsert
         try:
             with pytest.raises(KeyboardInterrupt):
                 apply_marks(self.ds, ids, mark=mark)
         finally:
-            Dataset.upsert_marks = real
+            Dataset.append_marks_log, Dataset.upsert_marks = real_append, real_upsert
         self._record(ids, before, [(mark, tags) for _, tags in before])
 
     def _record(self, ids, before, after):
