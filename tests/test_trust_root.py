@@ -206,3 +206,24 @@ def test_meta_json_has_one_writer():
     writers = [(p.name, line.strip()) for p in (ROOT / "core" / "store").glob("*.py")
                for line in p.read_text(encoding="utf-8").splitlines() if "meta.json\", meta" in line]
     assert writers == [("manifest.py", 'write_json_atomic(self.dir / "meta.json", meta)')]  # inside edit_meta
+
+
+def test_signals_scored_before_rows_were_added_are_refused(tmp_path):
+    """The root, for signals: a slice on slop_score or an export with signals after rows were added since
+    scoring is refused with the command to run, instead of silently treating the new rows as unscored."""
+    from mixmap.core.curate.slices import slice_ids
+    from mixmap.core.errors import StoreError
+    from mixmap.core.export.write import export_rows
+    from mixmap.core.quality.dataset import score_dataset
+
+    ds = Workspace(tmp_path / "ws").dataset("d", create=True)
+    ingest_into(ds, write_jsonl(tmp_path / "a.jsonl", [{"text": f"a plain answer number {i} about bread"} for i in range(6)]))
+    score_dataset(ds)
+    assert len(slice_ids(ds, {"where": ["slop_score", ">=", 0]})) == 6
+    ingest_into(ds, write_jsonl(tmp_path / "b.jsonl", [{"text": "As an AI language model, I delve into it."}]))
+    with pytest.raises(StoreError, match="mixmap score d"):
+        slice_ids(ds, {"where": ["slop_score", ">=", 0]})
+    with pytest.raises(StoreError, match="cover 6 rows but it has 7"):
+        export_rows(ds, tmp_path / "out.jsonl", extra_frames=("clusters", "signals"))
+    score_dataset(ds)
+    assert len(slice_ids(ds, {"where": ["slop_score", ">=", 0]})) == 7

@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mixmap.core.errors import MixmapError
+from mixmap.core.store.derived import require_current
 from mixmap.core.store.filters import OPERATORS, Condition, fit_value, validate_name
 from mixmap.core.store.marks import read_marks
 from mixmap.core.store.tables import ROW_COLUMNS, ROWS_SCHEMA
@@ -300,6 +301,7 @@ def _where(ctx: SliceContext, column: str, op: str, value: Any) -> np.ndarray:
     if origin == "meta":
         meta = ctx.meta_frame()[column].reindex(ctx.ids)
         return _compare(meta, op, value)
+    require_current(ctx.dataset, (origin,))  # e.g. signals scored before rows were added: refused, not NaN
     sql = _sql(column, op, value, ctx.allowed(origin), ctx.types(origin))
     return ctx.mask_of(_lance_read(lambda: ctx.dataset.read_frame(origin, ["id"], where=sql), column, op, value))
 

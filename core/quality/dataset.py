@@ -98,7 +98,7 @@ def score_dataset(dataset, *, weights: dict[str, float] | None = None, progress:
         parts.append(pa.Table.from_pandas(signals, preserve_index=False))
         done += batch.num_rows
     table = pa.concat_tables(parts)
-    dataset.write_frame("signals", table)
+    dataset.write_frame("signals", table, derived_from={"rows": table.num_rows})  # readers see rows added since
     scores = table.column("slop_score").to_numpy()
     merged = {**DEFAULT_WEIGHTS, **(weights or {})}
     summary = {"dataset": dataset.name, "rows": table.num_rows, "scored_response_field": from_meta,
@@ -226,7 +226,7 @@ def teach_scores(dataset, labels: dict[str, int], *, c: float = 1.0) -> dict:
     y = frame["id"].map(known).fillna(-1).to_numpy(dtype=np.float64)
     refined = refine_with_labels(x, y, frame["slop_score"].to_numpy(), c=c)
     frame["taught_score"] = refined
-    dataset.write_frame("signals", pa.Table.from_pandas(frame, preserve_index=False))
+    dataset.write_frame("signals", pa.Table.from_pandas(frame, preserve_index=False), derived_from={"rows": len(frame)})
     with dataset.edit_meta() as meta:  # labels another session added meanwhile are kept, not overwritten
         quality = dict(meta.get("quality") or {})
         known = {**(quality.get("labels") or {}), **known}

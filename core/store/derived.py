@@ -2,7 +2,8 @@
 refused with what to run, never joined in silently.
 
 Stages record what a frame was derived from in the frame itself (`Dataset.write_frame(derived_from=...)`):
-the model key of the vectors, the row count, the clustering number. The marks table's position in the
+the model key of the vectors, the row count, the clustering number. Signals (scored for every row at
+once) are behind when rows were added since. The marks table's position in the
 marks log is kept in marks_state.json and replayed past by `mixmap.core.store.marks.read_marks`.
 """
 from __future__ import annotations
@@ -12,8 +13,18 @@ from mixmap.core.errors import StoreError
 MODEL_FRAMES = ("layout", "clusters", "cluster_info")  # frames made from the vectors of one model
 
 
+ROW_FRAMES = {"signals": "mixmap score"}  # per-row frames a stage computes for all rows at once: the command
+
+
 def behind_reason(dataset, kind: str) -> str | None:
-    """Why `kind` cannot be trusted with the dataset's current vectors, or None (current, or not recorded)."""
+    """Why `kind` cannot be trusted with the dataset's current rows and vectors, or None (current, or not
+    recorded: frames written before origins were)."""
+    if kind in ROW_FRAMES:
+        made_for, now = (dataset.frame_origin(kind) or {}).get("rows"), dataset.count()
+        if made_for is not None and made_for != now:
+            return (f"the {kind} of {dataset.name!r} cover {made_for:,} rows but it has {now:,} now; run "
+                    f"`{ROW_FRAMES[kind]} {dataset.name}` again")
+        return None
     if kind not in MODEL_FRAMES:
         return None
     origin = dataset.frame_origin(kind) or {}
@@ -29,5 +40,6 @@ def require_current(dataset, kinds) -> dict:
     for kind in kinds:
         reason = behind_reason(dataset, kind)
         if reason:
-            raise StoreError(f"{reason}; run `mixmap build {dataset.name}` to make the map and clusters again")
+            fix = "" if kind in ROW_FRAMES else f"; run `mixmap build {dataset.name}` to make the map and clusters again"
+            raise StoreError(reason + fix)
     return {kind: dataset.frame_origin(kind) for kind in kinds if dataset.has_frame(kind)}
