@@ -149,7 +149,7 @@ def _snapshot(*paths: Path) -> dict:
 
 def test_replay_without_out_leaves_the_original_export_alone(tmp_path):
     """Without --out the replay wrote over the export and its manifest; now it writes elsewhere and compares."""
-    ws, ds, out = _exported(tmp_path)
+    ws, _ds, out = _exported(tmp_path)
     before = _snapshot(out, manifest_path(out))
     result = replay_manifest(ws, manifest_path(out))
     assert result["identical"]
