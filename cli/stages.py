@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mixmap.cli.common import StageBars, emit, main, workspace_of
+from mixmap.cli.common import POSITIVE, StageBars, emit, main, workspace_of
 from mixmap.core.errors import MixmapError
 
 
@@ -78,7 +78,7 @@ def _embedder(ctx, model: str | None, fast: bool, bars=None):
 @click.argument("name")
 @click.option("--model", help="sentence-transformers model name or local path (default all-MiniLM-L6-v2).")
 @click.option("--fast", is_flag=True, help="Static model distilled from MiniLM: ~30-50x faster on CPU.")
-@click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
+@click.option("--batch-size", type=POSITIVE, default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
 @click.option("--ray", "use_ray", is_flag=True, help="Embed with Ray Data actors (local Ray, or --address).")
 @click.option("--address", help="Ray cluster address (e.g. ray://head:10001); implies --ray.")
 @click.option("--json", "as_json", is_flag=True)
@@ -125,16 +125,17 @@ def cluster(ctx, name, as_json):
     """Cluster NAME (HDBSCAN on a 5-D UMAP) and label clusters with c-TF-IDF keywords."""
     from mixmap.core.build.cluster import cluster_dataset
 
-    result = cluster_dataset(workspace_of(ctx).dataset(name))
-    emit(result, as_json, f"{name}: {result['clusters']} clusters, {result['noise']} noise rows")
+    result = cluster_dataset(workspace_of(ctx).dataset(name), reason="asked (mixmap cluster)")
+    emit(result, as_json, f"{name}: clustering #{result['clustering']}: {result['clusters']} clusters, "
+         f"{result['noise']} noise rows (cluster ids are new: slices saved on the old ones will say so)")
 
 
 @main.command()
 @click.argument("name")
 @click.option("--model", help="sentence-transformers model name or local path.")
 @click.option("--fast", is_flag=True, help="Use the fast static model.")
-@click.option("--recluster", is_flag=True, help="Cluster again even if nothing changed.")
-@click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
+@click.option("--recluster", is_flag=True, help="Cluster afresh (new cluster ids, logged); without it new rows join the existing clusters.")
+@click.option("--batch-size", type=POSITIVE, default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def build(ctx, name, model, fast, recluster, batch_size, as_json):
@@ -146,8 +147,11 @@ def build(ctx, name, model, fast, recluster, batch_size, as_json):
     result = build_dataset(dataset, _embedder(ctx, model, fast, bars), recluster=recluster, batch_size=batch_size,
                            progress=bars)
     bars.close()
-    clusters = result["cluster"]["clusters"] if result["cluster"] else "unchanged"
-    emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}, "
+    done = result["cluster"]
+    clusters = "unchanged" if not done else (f"{done['clusters']}, re-clustered ({done['reason']})" if done["reclustered"]
+                                             else f"unchanged, {done['joined']} new rows joined them")
+    moved = f" (map refit: {result['project']['reason']})" if result["project"].get("refit") else ""
+    emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}{moved}, "
          f"clusters {clusters}")
 
 
@@ -207,7 +211,7 @@ def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, as_
 
 
 @main.command()
-@click.option("--port", default=8501, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Listen address (localhost by default).")
 @click.pass_context
 def app(ctx, port, host):

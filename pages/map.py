@@ -5,14 +5,17 @@ from mixmap.core.build.cluster import read_cluster_info
 from mixmap.core.explore.search import MODES as SEARCH_MODES
 from mixmap.core.explore.search import similar_ids
 from mixmap.core.explore.view import full_rows, numeric_columns
+from mixmap.core.store.derived import behind_reason
 from mixmap.core.store.marks import apply_marks
 from mixmap.ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
 from mixmap.ui.state import chosen_dataset, guard, start_build
 
 st.title("Map")
 name, dataset = chosen_dataset()
-if not dataset.has_frame("layout"):
-    st.warning(f"**{name}** is not on the map yet: build it (embed → project → cluster).")
+behind = behind_reason(dataset, "layout") or behind_reason(dataset, "clusters")
+if not dataset.has_frame("layout") or behind:
+    st.warning(f"**{name}** is not on the map yet: build it (embed → project → cluster)." if not behind else
+               f"The map of **{name}** was made from another model's vectors than its current ones: build it again.")
     left, right = st.columns(2)
     if left.button("Build with MiniLM", key="map.build"):
         start_build(name, fast=False)

@@ -48,6 +48,38 @@ class FakeEmbedder:
         return out.astype(np.float32)
 
 
+class OtherFakeEmbedder(FakeEmbedder):
+    """A second cheap model (12 dims, other word vectors): switching to it is a model switch."""
+
+    name = "fake-bow-12"
+    dim = 12
+
+    def _word(self, word: str) -> np.ndarray:
+        return super()._word("other:" + word)[: self.dim]
+
+
+class PcaReducer:
+    """A fast Reducer for tests (a linear map; fit_transform / transform): no numba, no UMAP epochs."""
+
+    strategy = "pca"
+
+    def fit_transform(self, vectors: np.ndarray) -> np.ndarray:
+        from sklearn.decomposition import PCA
+
+        import warnings
+
+        vectors = np.asarray(vectors, dtype=np.float32)
+        with warnings.catch_warnings():  # identical rows have no variance to explain; the map is still valid
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self._pca = PCA(n_components=2, random_state=0).fit(vectors) if len(vectors) >= 2 else None
+        return self.transform(vectors)
+
+    def transform(self, vectors: np.ndarray) -> np.ndarray:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        out = vectors[:, :2] if self._pca is None else self._pca.transform(vectors)
+        return np.nan_to_num(out).astype(np.float32)
+
+
 def synthetic_rows(n_per_topic: int = 40, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     rows = []

@@ -133,7 +133,9 @@ def test_a_crash_between_log_and_table_is_repaired_by_the_next_action(ds, monkey
     with pytest.raises(OSError):
         apply_marks(ds, ids[:5], mark="exclude")
     monkeypatch.setattr(type(ds), "upsert_marks", real)
-    assert marks_version(ds) == 1 and state(ds) == []  # logged, not yet materialised
+    # logged, not materialised: the table is behind, but readers replay the log tail (issue 14, defect 8)
+    assert marks_version(ds) == 1 and ds.marks_state().num_rows == 0
+    assert {r["id"]: r["mark"] for r in state(ds)} == dict.fromkeys(ids[:5], "exclude")
     apply_marks(ds, ids[5:7], mark="include")
     assert {r["id"]: r["mark"] for r in state(ds)} == {**dict.fromkeys(ids[:5], "exclude"), **dict.fromkeys(ids[5:7], "include")}
     assert state(ds) == state(ds, version=2)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mixmap.core.build.contracts import OneCluster
 from mixmap.core.build.project import SEED, SizedUmap
@@ -96,8 +98,6 @@ def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> 
     """
     from sklearn.decomposition import PCA
 
-    from mixmap.core.vectors import knn_indices
-
     rng = np.random.default_rng(SEED)
     sample = np.sort(rng.choice(len(vectors), size=CLUSTER_SAMPLE, replace=False))
     labels = np.empty(len(vectors), dtype=np.int32)
@@ -110,12 +110,24 @@ def _cluster_by_sample(vectors: np.ndarray, *, reducer=None, clusterer=None) -> 
     rest = np.setdiff1d(np.arange(len(vectors)), sample)
     for start in range(0, len(rest), 100_000):
         part = rest[start : start + 100_000]
-        idx, _ = knn_indices(reference, pca.transform(vectors[part]).astype(np.float32), k=10)
-        votes = voter_labels[idx]
+        labels[part] = vote_labels(reference, voter_labels, pca.transform(vectors[part]).astype(np.float32))
+    return labels
+
+
+def vote_labels(reference: np.ndarray, reference_labels: np.ndarray, query: np.ndarray, *, k: int = 10) -> np.ndarray:
+    """Each query row takes the majority cluster of its k nearest reference rows (exact, blockwise): how the
+    rows outside a clustered sample get their cluster, and how rows added later join the existing clusters."""
+    from mixmap.core.vectors import knn_indices
+
+    out = np.empty(len(query), dtype=np.int32)
+    for start in range(0, len(query), 100_000):
+        part = query[start : start + 100_000]
+        idx, _ = knn_indices(reference, part, k=k)
+        votes = reference_labels[idx]
         # majority vote per row; np.unique per row is slow, so count against each row's own candidates
         counts = (votes[:, :, None] == votes[:, None, :]).sum(axis=2)
-        labels[part] = votes[np.arange(len(part)), counts.argmax(axis=1)]
-    return labels
+        out[start : start + len(part)] = votes[np.arange(len(part)), counts.argmax(axis=1)]
+    return out
 
 
 _LABEL_TOKEN_RE = re.compile(r"[a-z]+(?:['\u2019][a-z]+)?")
@@ -176,8 +188,12 @@ def label_sample(labels: np.ndarray, per_cluster: int = LABEL_SAMPLE) -> np.ndar
     return np.sort(order[rank < per_cluster])
 
 
-def cluster_dataset(dataset, *, reducer=None, clusterer=None, progress=None) -> dict:
-    """Cluster the dataset's vectors and label the clusters; writes `clusters` and `cluster_info`."""
+def cluster_dataset(dataset, *, reducer=None, clusterer=None, progress=None, reason: str = "asked") -> dict:
+    """Cluster the dataset's vectors afresh and label the clusters; writes `clusters` and `cluster_info`.
+
+    Cluster ids of a new clustering mean other groups than the last one's, so each clustering is numbered
+    and logged in meta (`clustering`, `cluster_history`, with `reason`) and the frames record the number:
+    slices saved against cluster ids can tell they changed. Rows added later join with `join_clusters`."""
     ids, vectors = dataset.read_vectors()
     if not ids:
         raise PipelineError(f"dataset {dataset.name!r} has no embeddings; run `mixmap embed {dataset.name}` first")
@@ -192,28 +208,88 @@ def cluster_dataset(dataset, *, reducer=None, clusterer=None, progress=None) -> 
     rows = dataset.read_rows(["id", "text"], ids=chosen_ids)
     text_of = dict(zip(rows.column("id").to_pylist(), rows.column("text").to_pylist()))
     keywords = label_clusters([text_of.get(i, "") for i in chosen_ids], labels[chosen])
-    write_clusters(dataset, ids, labels, keywords)
+    meta = dataset.meta
+    number = int((meta.get("clustering") or {}).get("clustering") or 0) + 1
+    origin = {"model_key": meta.get("model_key"), "clustering": number, "rows": len(ids)}
+    write_clusters(dataset, ids, labels, keywords, origin=origin)
     sampled = len(ids) > CLUSTER_FIT_MAX
-    dataset.update_meta(cluster={"method": "hdbscan on 5-d umap" + (f" of a {CLUSTER_SAMPLE:,}-row sample + 10-nn vote" if sampled else ""),
-                                 "min_cluster_size": default_min_cluster_size(CLUSTER_SAMPLE if sampled else len(ids)),
-                                 "seed": SEED})
+    sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.array([])
+    entry = {**origin, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "reason": reason,
+             "model": meta.get("model"), "clusters": int((sizes > 0).sum())}
+    with dataset.edit_meta() as meta:
+        meta["cluster"] = {"method": "hdbscan on 5-d umap" + (f" of a {CLUSTER_SAMPLE:,}-row sample + 10-nn vote" if sampled else ""),
+                           "min_cluster_size": default_min_cluster_size(CLUSTER_SAMPLE if sampled else len(ids)),
+                           "seed": SEED}
+        meta["clustering"] = entry
+        meta["cluster_history"] = [*(meta.get("cluster_history") or []), entry]
     if progress:
         progress(3, 3)
+    return {"clusters": entry["clusters"], "noise": int((labels == NOISE).sum()), "rows": len(ids),
+            "clustering": number, "reclustered": True, "reason": reason}
+
+
+def clusters_model(dataset) -> str | None:
+    """The model key the clusters were made from (recorded with them; else the last logged clustering's)."""
+    origin = dataset.frame_origin("clusters")
+    if origin is not None:
+        return origin.get("model_key")
+    return (dataset.meta.get("clustering") or {}).get("model_key")
+
+
+def join_clusters(dataset, *, progress=None) -> dict | None:
+    """Rows added since the clustering join its clusters by the 10-nn vote (as rows outside a clustered
+    sample do): no cluster id changes meaning and no clustered row moves. None when no row is new."""
+    from mixmap.core.vectors import unit_rows
+
+    clusters = dataset.read_frame("clusters")
+    ids, vectors = dataset.read_vectors()
+    is_new = pc.invert(pc.is_in(pa.array(ids, pa.string()), value_set=clusters.column("id"))).to_numpy(zero_copy_only=False)
+    if not is_new.any():
+        if dataset.frame_origin("cluster_info") != dataset.frame_origin("clusters"):  # killed between the writes
+            info = {row["cluster"]: row for row in dataset.read_frame("cluster_info").to_pylist()}
+            write_clusters(dataset, clusters.column("id").to_pylist(), clusters.column("cluster").to_numpy(), None,
+                           origin=dataset.frame_origin("clusters"), info=info)
+        return None
+    position = {row_id: i for i, row_id in enumerate(ids)}
+    pairs = [(position[i], c) for i, c in zip(*clusters.select(["id", "cluster"]).to_pydict().values()) if i in position]
+    if len(pairs) > 10_000:  # vote against 10k clustered rows, as the sample path does
+        pairs = [pairs[i] for i in np.sort(np.random.default_rng(SEED).choice(len(pairs), 10_000, replace=False))]
+    rows = np.array([p[0] for p in pairs], dtype=np.int64)
+    voters = np.array([p[1] for p in pairs], dtype=np.int32)
+    joined = vote_labels(unit_rows(vectors[rows]), voters, unit_rows(vectors[is_new])) if len(rows) else \
+        np.full(int(is_new.sum()), NOISE, dtype=np.int32)
+    added = pa.table({"id": pa.array([i for i, new in zip(ids, is_new) if new], pa.string()),
+                      "cluster": pa.array(joined, pa.int32())})
+    table = pa.concat_tables([clusters, added.cast(clusters.schema)])
+    origin = {**(dataset.frame_origin("clusters") or {"clustering": (dataset.meta.get("clustering") or {}).get("clustering")}),
+              "model_key": dataset.meta.get("model_key"), "rows": table.num_rows}
+    labels = table.column("cluster").to_numpy()
+    info = {row["cluster"]: row for row in (dataset.read_frame("cluster_info").to_pylist())}
+    write_clusters(dataset, table.column("id").to_pylist(), labels, None, origin=origin, info=info)
+    if progress:
+        progress(1, 1)
     sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.array([])
-    return {"clusters": int((sizes > 0).sum()), "noise": int((labels == NOISE).sum()), "rows": len(ids)}
+    return {"clusters": int((sizes > 0).sum()), "noise": int((labels == NOISE).sum()), "rows": table.num_rows,
+            "joined": int(is_new.sum()), "clustering": origin.get("clustering"), "reclustered": False}
 
 
-def write_clusters(dataset, ids: list[str], labels: np.ndarray, keywords: dict[int, list[str]]) -> None:
+def write_clusters(dataset, ids: list[str], labels: np.ndarray, keywords: dict[int, list[str]] | None, *,
+                   origin: dict | None = None, info: dict[int, dict] | None = None) -> None:
+    """Write `clusters` and `cluster_info` (sizes counted here; labels from `keywords`, or kept from `info`,
+    the existing rows of cluster_info, when rows only joined)."""
     labels = np.asarray(labels, dtype=np.int32)
-    dataset.write_frame("clusters", pa.table({"id": pa.array(ids, pa.string()), "cluster": pa.array(labels, pa.int32())}))
+    dataset.write_frame("clusters", pa.table({"id": pa.array(ids, pa.string()), "cluster": pa.array(labels, pa.int32())}),
+                        derived_from=origin)
     values, counts = np.unique(labels, return_counts=True)
-    info = {
+    if keywords is None:
+        keywords = {int(v): json.loads((info or {}).get(int(v), {}).get("keywords") or "[]") for v in values}
+    table = {
         "cluster": [int(v) for v in values],
         "label": [NOISE_LABEL if v == NOISE else cluster_label(int(v), keywords.get(int(v), [])) for v in values],
         "size": [int(c) for c in counts],
         "keywords": [json.dumps(keywords.get(int(v), [])) for v in values],
     }
-    dataset.write_frame("cluster_info", pa.table(info))
+    dataset.write_frame("cluster_info", pa.table(table), derived_from=origin)
 
 
 def cluster_label(cluster: int, keywords: list[str]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from mixmap.core.build.cluster import cluster_dataset
+from mixmap.core.build.cluster import cluster_dataset, clusters_model, join_clusters
 from mixmap.core.build.project import project_dataset
 from mixmap.core.embed.protocol import Embedder
 from mixmap.core.embed.stage import embed_dataset
@@ -23,11 +23,14 @@ def build_dataset(
     *,
     reducer=None,
     clusterer=None,
+    cluster_reducer=None,
     recluster: bool = False,
     batch_size: int = 512,
     progress: StageProgress | None = None,
 ) -> dict:
-    """Embed missing rows, place them on the map, and (re)cluster when rows were added or asked to."""
+    """Embed missing rows, place them on the map (no placed point moves unless the model changed), and
+    cluster: afresh when asked (`recluster`), the first time or after a model change; else new rows join.
+    `reducer` makes the 2-D map; `cluster_reducer` the space clusters are found in (default a 5-D UMAP)."""
 
     def report(stage: str):
         return (lambda done, total: progress(stage, done, total)) if progress else None
@@ -45,16 +48,29 @@ def build_dataset(
     if progress:
         progress("project", 1, 1)
     seconds["project"] = round(time.perf_counter() - start, 2)
-    # 3. cluster when the map changed or the clusters are missing; cluster_info is written after clusters, so
-    # a build killed between the two writes lacks it and is clustered again
-    clustered = None
+    # 3. cluster when there are no clusters, the curator asks, or the vectors now come from another model;
+    # otherwise rows added since join the existing clusters by a 10-nn vote, so a cluster id keeps its meaning.
+    # cluster_info is written after clusters, so a build killed between the two writes lacks it and is
+    # clustered again.
     start = time.perf_counter()
-    if recluster or projected["placed"] or not (dataset.has_frame("clusters") and dataset.has_frame("cluster_info")):
-        if progress:
+    made_from = clusters_model(dataset)
+    if recluster:
+        reason = "asked (--recluster)"
+    elif not (dataset.has_frame("clusters") and dataset.has_frame("cluster_info")):
+        reason = "first clustering"
+    elif made_from not in (None, dataset.meta.get("model_key")):
+        reason = f"model changed: the clusters were made from {made_from!r} vectors"
+    else:
+        reason = None
+    if reason:
+        if progress:  # HDBSCAN reports nothing while it runs: say the stage has begun
             progress("cluster", 0, 1)
-        clustered = cluster_dataset(dataset, clusterer=clusterer, progress=report("cluster"))
-    elif progress:
-        progress("cluster", 1, 1)
+        clustered = cluster_dataset(dataset, reducer=cluster_reducer, clusterer=clusterer, progress=report("cluster"),
+                                    reason=reason)
+    else:
+        clustered = join_clusters(dataset, progress=report("cluster"))
+        if clustered is None and progress:
+            progress("cluster", 1, 1)
     seconds["cluster"] = round(time.perf_counter() - start, 2)
     # 4. the full-text index for search: built once (21 s at a million rows), then new rows folded in, so
     # the first search in the app does not wait for it

@@ -144,6 +144,15 @@ class SizedUmap:
         return self._umap.transform(Z).astype(np.float32)
 
 
+def layout_model(dataset) -> str | None:
+    """The model key the layout was made from: its recorded origin, else (a layout from before origins were
+    recorded) the one the fit recorded in meta, else None (unknown: trusted as the current model)."""
+    origin = dataset.frame_origin("layout")
+    if origin is not None:
+        return origin.get("model_key")
+    return (dataset.meta.get("project") or {}).get("model_key")
+
+
 def project_dataset(
     dataset,
     *,
@@ -151,32 +160,63 @@ def project_dataset(
     refit: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """Write the `layout` frame. Fits once; afterwards only rows without coordinates are transformed."""
+    """Write the `layout` frame. Fits once; afterwards only rows without coordinates are placed, so no point
+    moves. The map is fitted again when asked (`refit`) or when the vectors now come from another model than
+    the one the map was made from (a reducer fitted on one model's vectors cannot place another's)."""
     ids, vectors = dataset.read_vectors()
     if not ids:
         raise PipelineError(f"dataset {dataset.name!r} has no embeddings; run `mixmap embed {dataset.name}` first")
+    key = dataset.meta.get("model_key")
     layout = None if refit else dataset.read_frame("layout")
-    if layout is not None and layout.num_rows and dataset.has_reducer():
+    made_from = layout_model(dataset) if layout is not None else None
+    if layout is not None and layout.num_rows and made_from in (None, key):
         known = layout.column("id")
         is_new = pc.invert(pc.is_in(pa.array(ids, pa.string()), value_set=known)).to_numpy(zero_copy_only=False)
+        strategy = (dataset.meta.get("project") or {}).get("strategy")
         if not is_new.any():
-            return {"placed": 0, "total": layout.num_rows, "strategy": dataset.meta.get("project", {}).get("strategy")}
-        fitted = dataset.load_reducer()
-        coords = fitted.transform(vectors[is_new])
+            return {"placed": 0, "total": layout.num_rows, "strategy": strategy, "refit": False}
+        if dataset.has_reducer():
+            fitted = dataset.load_reducer()
+            coords, strategy = fitted.transform(vectors[is_new]), getattr(fitted, "strategy", type(fitted).__name__)
+        else:  # a map that came without its reducer (the bundled sample): place by the rows already on it
+            coords, strategy = _place_by_layout(layout, ids, vectors, is_new), "knn on the stored layout"
         new_ids = [i for i, new in zip(ids, is_new) if new]
         added = pa.table({"id": new_ids, "x": coords[:, 0], "y": coords[:, 1]}).cast(layout.schema)
-        dataset.write_frame("layout", pa.concat_tables([layout, added]))
-        return {"placed": len(new_ids), "total": layout.num_rows + len(new_ids), "strategy": fitted.strategy}
+        total = layout.num_rows + len(new_ids)
+        dataset.write_frame("layout", pa.concat_tables([layout, added]), derived_from={"model_key": key, "rows": total})
+        return {"placed": len(new_ids), "total": total, "strategy": strategy, "refit": False}
+    if refit:
+        reason = "asked (--refit)"
+    elif layout is None or not layout.num_rows:
+        reason = "first fit"
+    else:
+        reason = f"model changed: the map was made from {made_from!r} vectors, the vectors are now {key!r}"
     reducer = reducer or SizedUmap()
     coords = reducer.fit_transform(vectors)
     dataset.save_reducer(reducer)
-    params = {"method": "umap", "n_neighbors": 15, "metric": "cosine", "seed": SEED,
-              "strategy": getattr(reducer, "strategy", type(reducer).__name__)}
+    params = {"method": "umap", "n_neighbors": 15, "metric": "cosine", "seed": SEED, "model_key": key,
+              "strategy": getattr(reducer, "strategy", type(reducer).__name__), "fitted_because": reason}
     # Parameters first, layout last: the layout is what a rerun checks, so a crash between the two refits and
     # rewrites both instead of leaving a layout whose parameters were never recorded.
     dataset.update_meta(project=params)
     dataset.write_frame(
         "layout",
         pa.table({"id": pa.array(ids, pa.string()), "x": coords[:, 0].astype(np.float32), "y": coords[:, 1].astype(np.float32)}),
+        derived_from={"model_key": key, "rows": len(ids)},
     )
-    return {"placed": len(ids), "total": len(ids), "strategy": params["strategy"]}
+    return {"placed": len(ids), "total": len(ids), "strategy": params["strategy"], "refit": True, "reason": reason}
+
+
+def _place_by_layout(layout: pa.Table, ids: list[str], vectors: np.ndarray, is_new: np.ndarray) -> np.ndarray:
+    """New rows' coordinates from their nearest placed rows (the placement UMAP's transform starts from),
+    against at most KNN_REFERENCE seeded placed rows."""
+    from mixmap.core.vectors import unit_rows
+
+    position = {row_id: i for i, row_id in enumerate(ids)}
+    placed = [(position[i], x, y) for i, x, y in zip(*layout.select(["id", "x", "y"]).to_pydict().values()) if i in position]
+    if len(placed) > KNN_REFERENCE:
+        rng = np.random.default_rng(SEED)
+        placed = [placed[i] for i in np.sort(rng.choice(len(placed), KNN_REFERENCE, replace=False))]
+    rows = np.array([p[0] for p in placed])
+    coords = np.array([(p[1], p[2]) for p in placed], dtype=np.float32)
+    return knn_place(unit_rows(vectors[rows]), coords, unit_rows(vectors[is_new]))

@@ -38,9 +38,8 @@ def _timestamp() -> str:
 
 
 def _remember(dataset, check: str, summary: dict) -> None:
-    checks = dict(dataset.meta.get("checks") or {})
-    checks[check] = summary
-    dataset.update_meta(checks=checks)
+    with dataset.edit_meta() as meta:
+        meta["checks"] = {**(meta.get("checks") or {}), check: summary}
 
 
 def _run(dataset, fn, *, n_jobs: int, progress, stage: str, initializer=None, initargs=()):
@@ -191,9 +190,10 @@ def decontaminate(dataset, against, *, n: int = 13, n_jobs: int = -1, progress=N
                "eval_items": len(items), "eval_items_too_short": index.skipped,
                "rows_flagged": len({r[0] for r in rows}), "items_matched": len({r[1] for r in rows}),
                "matches": len(rows), "seconds": round(seconds, 2), "rows_per_s": round(len(ids) / max(seconds, 1e-9))}
-    refs = dict((dataset.meta.get("checks") or {}).get("decontam") or {})
-    refs[against.name] = summary
-    _remember(dataset, "decontam", refs)
+    with dataset.edit_meta() as meta:  # one reference's summary added, the others' kept (also when run at once)
+        checks = dict(meta.get("checks") or {})
+        checks["decontam"] = {**(checks.get("decontam") or {}), against.name: summary}
+        meta["checks"] = checks
     return summary
 
 

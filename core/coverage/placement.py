@@ -74,9 +74,8 @@ def ensure_reducer(candidate) -> Path:
     reducer = AnchoredUmap(init=coords.to_numpy()[known])
     reducer.fit_transform(vectors[known])
     candidate.save_reducer(reducer)
-    project = dict(candidate.meta.get("project") or {})
-    project["reducer_fitted_after_layout"] = True
-    candidate.update_meta(project=project)
+    with candidate.edit_meta() as meta:
+        meta["project"] = {**(meta.get("project") or {}), "reducer_fitted_after_layout": True}
     return path
 
 

@@ -26,11 +26,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from mixmap.core.errors import MixmapError
-from mixmap.core.store.filters import OPERATORS, Condition, all_of, validate_name
+from mixmap.core.store.derived import require_current
+from mixmap.core.store.filters import OPERATORS, Condition, fit_value, validate_name
 from mixmap.core.store.marks import read_marks
-from mixmap.core.store.tables import ROW_COLUMNS
+from mixmap.core.store.tables import ROW_COLUMNS, ROWS_SCHEMA
 
 KINDS = ("all", "where", "fts", "semantic", "ids", "slice", "and", "or", "not")
 WHERE_OPS = (*OPERATORS, "in", "between", "contains")
@@ -99,9 +101,40 @@ def describe_slice(definition: Mapping) -> str:
 
 
 # ---- saved slices ---------------------------------------------------------------------------------------
+def current_clustering(dataset) -> int | None:
+    """The number of the clustering the `clusters` frame holds (None: not clustered, or before numbering)."""
+    origin = dataset.frame_origin("clusters")
+    return None if origin is None else origin.get("clustering")
+
+
+def stamp_clusters(definition: Mapping, dataset) -> dict:
+    """The definition with every condition on `cluster` stamped with the clustering its ids belong to, so
+    resolving it after a re-clustering says the ids changed instead of quietly selecting other rows."""
+    definition = dict(definition)
+    kind = next((k for k in KINDS if k in definition), None)
+    if kind == "where" and definition["where"][0] == "cluster":
+        definition["clustering"] = current_clustering(dataset)
+    elif kind in ("and", "or"):
+        definition[kind] = [stamp_clusters(part, dataset) for part in definition[kind]]
+    elif kind == "not":
+        definition["not"] = stamp_clusters(definition["not"], dataset)
+    return definition
+
+
+def _check_clustering(ctx: SliceContext, definition: Mapping) -> None:
+    saved = definition.get("clustering")
+    now = current_clustering(ctx.dataset)
+    if saved is not None and now is not None and saved != now:
+        logged = {e.get("clustering"): e for e in ctx.dataset.meta.get("cluster_history") or []}.get(now, {})
+        why = f" on {logged['at']}, {logged.get('reason')}" if logged.get("at") else ""
+        raise MixError(f"{describe_slice(definition)!r} names cluster ids of clustering #{saved}, but "
+                       f"{ctx.dataset.name!r} was re-clustered since (clustering #{now}{why}): cluster ids changed "
+                       "meaning; look at the clusters on the map and save the slice or mix again")
+
+
 def save_slice(dataset, name: str, definition: Mapping, *, note: str = "") -> dict:
     validate_name(name, what="slice name")
-    record = {"name": name, "definition": check_slice(definition), "note": note}
+    record = {"name": name, "definition": stamp_clusters(check_slice(definition), dataset), "note": note}
     referenced = referenced_slices(definition, load_slices(dataset) | {name: record["definition"]})
     if name in referenced:
         raise MixError(f"slice {name!r} refers to itself")
@@ -186,6 +219,13 @@ class SliceContext:
     def allowed(self, origin: str) -> list[str]:
         return [c for c, o in self.columns().items() if o == origin]
 
+    def types(self, origin: str) -> dict:
+        """{column: Arrow type} of the rows table or a frame, so filters fit each value to its column."""
+        if origin == "rows":
+            return {f.name: f.type for f in ROWS_SCHEMA}
+        table = self.dataset.read_frame(origin, where="FALSE")
+        return {} if table is None else {f.name: f.type for f in table.schema}
+
     def meta_frame(self) -> pd.DataFrame:
         if self._meta is None:
             rows = self.dataset.read_rows(["id", "meta"])
@@ -246,34 +286,29 @@ def _where(ctx: SliceContext, column: str, op: str, value: Any) -> np.ndarray:
     if op == "in" and not isinstance(value, list | tuple):
         raise MixError(f'"in" takes a list of values, not {value!r}')
     if origin == "rows":
-        sql = _sql(column, op, value, ctx.allowed("rows"))
+        sql = _sql(column, op, value, ctx.allowed("rows"), ctx.types("rows"))
         return ctx.mask_of(_lance_read(lambda: ctx.dataset.read_rows(["id"], where=sql), column, op, value))
     if origin == "marks":
         marks = ctx.marks.set_index("id").reindex(ctx.ids)
         if column == "tags":
             tags = marks["tags"].map(lambda t: set(t) if isinstance(t, list | tuple | np.ndarray) else set())
-            wanted = set(value) if op == "in" else {value}
+            wanted = {fit_value(v, pa.string()) for v in (value if op == "in" else [value])}  # tags are text
             has = tags.map(lambda t: bool(t & wanted)).to_numpy(dtype=bool)
             if op not in ("=", "in", "!="):
                 raise MixError('tags take "=" (has the tag), "!=" (lacks it) or "in" (has any)')
             return ~has if op == "!=" else has
-        return _compare(marks["mark"].fillna(""), op, value)
+        return _compare(marks["mark"].fillna(""), op, fit_value(value, pa.string()))
     if origin == "meta":
         meta = ctx.meta_frame()[column].reindex(ctx.ids)
         return _compare(meta, op, value)
-    sql = _sql(column, op, value, ctx.allowed(origin))
+    require_current(ctx.dataset, (origin,))  # e.g. signals scored before rows were added: refused, not NaN
+    sql = _sql(column, op, value, ctx.allowed(origin), ctx.types(origin))
     return ctx.mask_of(_lance_read(lambda: ctx.dataset.read_frame(origin, ["id"], where=sql), column, op, value))
 
 
-def _sql(column: str, op: str, value: Any, allowed: list[str]) -> str:
-    """The LanceDB filter, built by mixmap.core.store.filters; numbers keep their type ("between" as two comparisons)."""
-    def number(v):
-        return int(v) if isinstance(v, float) and v.is_integer() else v
-
-    if op == "between":
-        low, high = (number(v) for v in value)
-        return all_of(Condition(column, ">=", low).to_sql(allowed), Condition(column, "<=", high).to_sql(allowed))
-    return Condition(column, op, tuple(number(v) for v in value) if op == "in" else number(value)).to_sql(allowed)
+def _sql(column: str, op: str, value: Any, allowed: list[str], types: dict) -> str:
+    """The LanceDB filter, built by mixmap.core.store.filters, which fits each value to the column's type."""
+    return Condition(column, op, tuple(value) if op in ("in", "between") else value).to_sql(allowed, types=types)
 
 
 def _lance_read(read, column: str, op: str, value: Any) -> list[str]:
@@ -307,6 +342,7 @@ def resolve_slice(definition: Mapping, ctx: SliceContext, *, _seen: tuple = ()) 
     if kind == "all":
         return np.ones(n, dtype=bool)
     if kind == "where":
+        _check_clustering(ctx, definition)
         return _where(ctx, value[0], value[1], value[2])
     if kind == "fts":
         limit = definition.get("limit")

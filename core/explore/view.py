@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from mixmap.core.build.cluster import NOISE_LABEL, read_cluster_info
+from mixmap.core.store.derived import require_current
 from mixmap.core.store.marks import read_marks
 
 SNIPPET_CHARS = 160
@@ -29,7 +30,9 @@ def marks_frame(dataset) -> pd.DataFrame:
 
 
 def map_frame(dataset, *, with_snippets: bool = True) -> pd.DataFrame:
-    """One row per stored row with x, y, cluster, cluster_label, source, mark, tags, snippet (+ signals)."""
+    """One row per stored row with x, y, cluster, cluster_label, source, mark, tags, snippet (+ signals).
+    A map or clusters made from another model's vectors than the current ones are refused (build again)."""
+    require_current(dataset, ("layout", "clusters"))
     columns = ["id", "source", "text"] if with_snippets else ["id", "source"]
     frame = dataset.read_rows(columns).to_pandas()
     if with_snippets:

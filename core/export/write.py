@@ -15,11 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from mixmap.core.errors import MixmapError
 from mixmap.core.store.atomic import default_mode, file_sha256, temp_beside, write_json_atomic
+from mixmap.core.store.derived import require_current
 from mixmap.core.store.marks import marks_version, read_marks
 
 FORMATS = ("jsonl", "parquet", "csv", "hf")
@@ -53,10 +55,12 @@ def export_rows(
     recipe: dict | None = None,
     extra: dict | None = None,
     redact: bool = False,
+    in_given_order: bool = False,
 ) -> dict:
     """Write the selected rows to `out` and the manifest beside it; returns the manifest.
 
-    `ids` (e.g. from a mix) overrides the mark-based selection. `extra_frames` names small frames whose
+    `ids` (e.g. from a mix) overrides the mark-based selection; rows keep the stored order, or the order of
+    `ids` with `in_given_order` (a replay repeats the export's order however its sources were re-ingested). `extra_frames` names small frames whose
     columns are joined in (clusters by default; "signals" adds quality signals). `extra` adds (or overrides)
     manifest fields, e.g. a mix's slices, seeds and per-component counts. `redact` replaces personal data and
     secrets in every text field (the row's text and its original columns) with typed placeholders
@@ -66,10 +70,16 @@ def export_rows(
     fmt = fmt or out.suffix.lstrip(".").lower() or "jsonl"
     if fmt not in FORMATS:
         raise MixmapError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if out.is_dir() and fmt != "hf":
+        raise MixmapError(f"{out} is a folder; give --out a file path (a folder only with --format hf)")
+    derived = require_current(dataset, extra_frames)  # never join clusters made from another model's vectors
     rows = dataset.read_rows(["id", "source", "text", "meta"])
     total = rows.num_rows
     if ids is not None:
-        rows = rows.filter(pc.is_in(rows.column("id"), value_set=pa.array(ids, pa.string())))
+        wanted = pa.array(ids, pa.string())
+        rows = rows.filter(pc.is_in(rows.column("id"), value_set=wanted))
+        if in_given_order:
+            rows = rows.take(pc.sort_indices(pc.index_in(rows.column("id"), value_set=wanted)))
     else:
         chosen = select_ids(dataset, marked=marked)
         if chosen is not None:
@@ -80,25 +90,32 @@ def export_rows(
         joined = dataset.read_frame(kind)
         if joined is not None:
             frame = frame.merge(joined.to_pandas(), on="id", how="left")
+            frame = _keep_integer_columns(frame, joined.schema)
     records = _records(frame)
     redaction = _redact(records) if redact else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # The old manifest goes just before the new file takes its place: a crash in between leaves an export with
-    # no manifest (rerun the export), never a manifest that describes another file.
-    _write_atomic(out, records, fmt, stale=manifest_path(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # The old manifest goes just before the new file takes its place: a crash in between leaves an export
+        # with no manifest (rerun the export), never a manifest that describes another file.
+        _write_atomic(out, records, fmt, stale=manifest_path(out))
+    except OSError as exc:  # a read-only folder, a path under a file, a full disk: the export is not written
+        raise MixmapError(f"cannot write {out}: {exc.strerror or exc}; choose another --out") from None
     by_source = frame["source"].value_counts().sort_index().to_dict() if len(frame) else {}
     meta = dataset.meta
     manifest = {
         "manifest_version": MANIFEST_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dataset": dataset.name,
-        "output": {"path": str(out), "format": fmt, "sha256": file_sha256(out)},
-        "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec") if k in s}
+        # absolute, so a replay never depends on the folder it runs from
+        "output": {"path": os.path.abspath(out), "format": fmt, "sha256": file_sha256(out)},
+        "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec", "id_salt")
+                     if k in s}
                     for s in meta.get("sources", [])],
         "model": meta.get("model"),
         "parameters": {k: meta.get(k) for k in ("project", "cluster") if meta.get(k)},
         "selection": {"marked": marked if ids is None else "ids"},
         "extra_frames": list(extra_frames),
+        "derived_from": derived,
         "marks_version": marks_version(dataset),
         "counts": {"rows_total": total, "rows_exported": len(frame), "by_source": {str(k): int(v) for k, v in by_source.items()}},
         "ids": frame["id"].tolist(),
@@ -110,6 +127,20 @@ def export_rows(
     manifest.update(extra or {})
     write_json_atomic(manifest_path(out), manifest)
     return manifest
+
+
+def _keep_integer_columns(frame, schema: pa.Schema):
+    """A left join gives NaN to rows a frame lacks (e.g. rows added after clustering), which would turn an
+    integer column such as `cluster` into floats (3.0). Integer and bool columns stay nullable integers and
+    bools instead: such a row exports null (an empty CSV cell), while HDBSCAN noise stays -1."""
+    for field in schema:
+        if field.name == "id" or field.name not in frame.columns:
+            continue
+        if pa.types.is_integer(field.type):
+            frame[field.name] = frame[field.name].astype("Int64")
+        elif pa.types.is_boolean(field.type):
+            frame[field.name] = frame[field.name].astype("boolean")
+    return frame
 
 
 def _redact(records: list[dict]) -> dict:
@@ -142,6 +173,8 @@ def _records(frame) -> list[dict]:
             record.setdefault(key if key not in record else f"meta_{key}", value)
         for col in extra_cols:
             value = row[col]
+            if value is pd.NA:  # a nullable integer or bool column's missing value
+                value = None
             value = value.item() if hasattr(value, "item") else value
             record[col] = None if isinstance(value, float) and value != value else value  # NaN -> null
         records.append(record)

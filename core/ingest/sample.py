@@ -41,9 +41,15 @@ def install_sample(workspace, *, name: str = SAMPLE_NAME, prebuilt: Path | None 
         matrix = np.stack(vectors.column("vector").to_numpy(zero_copy_only=False)).astype(np.float32)
         dataset.add_vectors(key, vectors.column("id").to_pylist(), matrix)
     dataset.update_meta(model=DEFAULT_MODEL, model_key=key)
+    # The prebuilt frames say what they were made from, as a build's do: later rows are placed on this map
+    # and join these clusters (no fitted reducer ships; rows are placed by their nearest rows on the map).
+    origin = {"model_key": key, "rows": len(stored_ids)}
     for frame in FRAMES:
         if not dataset.has_frame(frame):
-            dataset.write_frame(frame, pq.read_table(prebuilt / f"{frame}.parquet"))
+            clustering = {"clustering": 1} if frame != "layout" else {}
+            dataset.write_frame(frame, pq.read_table(prebuilt / f"{frame}.parquet"), derived_from={**origin, **clustering})
+    with dataset.edit_meta() as meta:
+        meta.setdefault("clustering", {"clustering": 1, "model_key": key, "model": DEFAULT_MODEL, "reason": "prebuilt sample"})
     reducer = prebuilt / REDUCER_FILE
     if reducer.is_file() and not dataset.has_reducer():
         write_bytes_atomic(dataset.reducer_path, reducer.read_bytes())

@@ -98,7 +98,7 @@ def score_dataset(dataset, *, weights: dict[str, float] | None = None, progress:
         parts.append(pa.Table.from_pandas(signals, preserve_index=False))
         done += batch.num_rows
     table = pa.concat_tables(parts)
-    dataset.write_frame("signals", table)
+    dataset.write_frame("signals", table, derived_from={"rows": table.num_rows})  # readers see rows added since
     scores = table.column("slop_score").to_numpy()
     merged = {**DEFAULT_WEIGHTS, **(weights or {})}
     summary = {"dataset": dataset.name, "rows": table.num_rows, "scored_response_field": from_meta,
@@ -106,9 +106,10 @@ def score_dataset(dataset, *, weights: dict[str, float] | None = None, progress:
                "above_threshold": int((scores > SLOP_THRESHOLD).sum()), "threshold": SLOP_THRESHOLD,
                "gopher_pass": int(table.column("gopher_pass").to_numpy().sum()),
                "seconds": round(time.perf_counter() - started, 2)}
-    labels = (dataset.meta.get("quality") or {}).get("labels") or {}
-    dataset.update_meta(quality={"scored": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                                 "rows": table.num_rows, "weights": merged, "labels": labels, "taught": None})
+    with dataset.edit_meta() as meta:
+        labels = (meta.get("quality") or {}).get("labels") or {}
+        meta["quality"] = {"scored": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                           "rows": table.num_rows, "weights": merged, "labels": labels, "taught": None}
     if progress:
         progress("score", total, total)
     return summary
@@ -225,9 +226,11 @@ def teach_scores(dataset, labels: dict[str, int], *, c: float = 1.0) -> dict:
     y = frame["id"].map(known).fillna(-1).to_numpy(dtype=np.float64)
     refined = refine_with_labels(x, y, frame["slop_score"].to_numpy(), c=c)
     frame["taught_score"] = refined
-    dataset.write_frame("signals", pa.Table.from_pandas(frame, preserve_index=False))
-    quality = dict(dataset.meta.get("quality") or {})
-    quality.update(labels=known, taught=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    dataset.update_meta(quality=quality)
+    dataset.write_frame("signals", pa.Table.from_pandas(frame, preserve_index=False), derived_from={"rows": len(frame)})
+    with dataset.edit_meta() as meta:  # labels another session added meanwhile are kept, not overwritten
+        quality = dict(meta.get("quality") or {})
+        known = {**(quality.get("labels") or {}), **known}
+        quality.update(labels=known, taught=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        meta["quality"] = quality
     return {"dataset": dataset.name, "labels": len(known), "slop": sum(known.values()),
             "mean_taught_score": round(float(refined.mean()), 4)}

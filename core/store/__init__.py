@@ -10,6 +10,7 @@ from mixmap.core import lazy_exports
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     **dict.fromkeys(['write_bytes_atomic', 'write_json_atomic'], "atomic"),
     **dict.fromkeys(['Documents'], "documents"),
+    **dict.fromkeys(['MODEL_FRAMES', 'ROW_FRAMES', 'behind_reason', 'require_current'], "derived"),
     **dict.fromkeys(['Condition', 'OPERATORS', 'all_of', 'contains', 'parse_value', 'validate_name'], "filters"),
     **dict.fromkeys(['dataset_lock'], "locks"),
     **dict.fromkeys(['apply_marks', 'history', 'marks_at', 'marks_snapshot', 'marks_version', 'read_marks', 'redo', 'undo'], "marks"),

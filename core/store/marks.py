@@ -91,9 +91,9 @@ def marks_version(dataset) -> int:
     return dataset.count_frame_rows("marks_log")
 
 
-def _state_table(state: State, ids: Iterable[str] | None = None) -> pa.Table:
+def _state_table(state: State, ids: Iterable[str] | None = None, *, keep_cleared: bool = False) -> pa.Table:
     keys = sorted(state) if ids is None else sorted(set(ids) & state.keys())
-    keys = [k for k in keys if state[k][0] or state[k][1]]
+    keys = [k for k in keys if keep_cleared or state[k][0] or state[k][1]]
     return pa.table({"id": pa.array(keys, pa.string()), "mark": pa.array([state[k][0] for k in keys], pa.string()),
                      "tags": pa.array([list(state[k][1]) for k in keys], _TAGS)}, schema=MARKS_SCHEMA)
 
@@ -115,7 +115,15 @@ def read_marks(dataset, *, ids: Iterable[str] | None = None, version: int | None
     """Marked rows (id, mark, tags), sorted by id; rows with no mark and no tags are left out."""
     if version is not None:
         return _state_table(marks_at(dataset, version), ids)
+    # The table is derived from the log; a crash between a log append and its upsert leaves it behind (only
+    # the next writer repairs it), so readers replay the log past the table's recorded position themselves.
+    done, latest = _materialised(dataset), marks_version(dataset)
     table = dataset.marks_state()
+    if done < latest:
+        tail = _replay_after(dataset, done)
+        table = pa.concat_tables([
+            table.filter(pc.invert(pc.is_in(table.column("id"), value_set=pa.array(list(tail), pa.string())))),
+            _state_table(tail, keep_cleared=True)]).cast(MARKS_SCHEMA)
     keep = pc.or_(pc.not_equal(pc.fill_null(table.column("mark"), ""), ""),
                   pc.greater(pc.fill_null(pc.list_value_length(table.column("tags")), 0), 0))
     table = table.filter(keep)
@@ -141,16 +149,23 @@ def _upsert(dataset, ids: list[str], marks: list[str], tags: list[list[str]]) ->
         dataset.upsert_marks(pa.table({"id": ids, "mark": marks, "tags": pa.array(tags, _TAGS)}, schema=MARKS_SCHEMA))
 
 
+def _replay_after(dataset, done: int) -> State:
+    """{id: (mark, tags)} of the rows the log's versions after `done` touched, as of the latest version."""
+    state: State = {}
+    columns = ["version", "ids", "after_mark", "after_tags"]
+    for entry in _log(dataset, columns, where=compare("version", ">", done)).to_pylist():
+        for row_id, mark, tags in zip(entry["ids"], entry["after_mark"], entry["after_tags"]):
+            state[row_id] = (mark or "", tuple(tags or ()))
+    return state
+
+
 def _repair(dataset) -> None:
     """Re-apply log rows the marks table missed (a crash between steps 2 and 3); caller holds the lock."""
     done = _materialised(dataset)
     latest = marks_version(dataset)
     if done >= latest:
         return
-    state: State = {}
-    for entry in _log(dataset, where=compare("version", ">", done)).to_pylist():
-        for row_id, mark, tags in zip(entry["ids"], entry["after_mark"], entry["after_tags"]):
-            state[row_id] = (mark or "", tuple(tags or ()))
+    state = _replay_after(dataset, done)
     keys = list(state)
     _upsert(dataset, keys, [state[k][0] for k in keys], [list(state[k][1]) for k in keys])
     write_json_atomic(_state_path(dataset), {"materialised": latest})

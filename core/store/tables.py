@@ -16,19 +16,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from mixmap.core.errors import StoreError
-from mixmap.core.store.atomic import with_retries, write_json_atomic
-from mixmap.core.store.documents import Documents
+from mixmap.core.store.atomic import with_retries
 from mixmap.core.store.filters import in_list
+from mixmap.core.store.manifest import DOCUMENT_KINDS, REDUCER_FILE, DatasetFiles  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # the workspace module imports this one; the annotation needs no import at run time
     from mixmap.core.store.workspace import Workspace
@@ -37,8 +36,6 @@ if TYPE_CHECKING:  # the workspace module imports this one; the annotation needs
 os.environ.setdefault("LANCE_LOG", "error")
 os.environ.setdefault("LANCEDB_LOG", "error")
 DEFAULT_WORKSPACE = "./mixmap_workspace"
-REDUCER_FILE = "reducer_2d.joblib"  # beside meta.json in datasets/<name>/
-DOCUMENT_KINDS = {"slices": "slice name", "mixes": "mix name", "specs": "spec name"}
 ROW_COLUMNS = ("id", "source", "text", "row_index", "meta")
 ROWS_SCHEMA = pa.schema([pa.field("id", pa.string(), nullable=False), pa.field("source", pa.string()),
                          pa.field("text", pa.string()), pa.field("row_index", pa.int64()), pa.field("meta", pa.string())])
@@ -46,55 +43,16 @@ MARKS_SCHEMA = pa.schema([pa.field("id", pa.string(), nullable=False),
                           pa.field("mark", pa.string()),  # "include", "exclude" or "" (unmarked)
                           pa.field("tags", pa.list_(pa.string()))])
 MARK_VALUES = ("include", "exclude", "")
+DERIVED_KEY = b"mixmap.derived_from"  # a frame's schema metadata: what it was derived from (JSON)
 
 
-class Dataset:
-    """One dataset's tables and manifest. Methods take and return Arrow tables / numpy arrays."""
+class Dataset(DatasetFiles):
+    """One dataset's tables (its manifest and files: DatasetFiles). Methods take and return Arrow tables / numpy arrays."""
 
     def __init__(self, workspace: Workspace, name: str):
         self.workspace = workspace
         self.name = name
         self.dir = workspace.root / "datasets" / name
-
-    # ---- manifest -------------------------------------------------------------------------------------
-    @property
-    def meta(self) -> dict:
-        path = self.dir / "meta.json"
-        if not path.is_file():
-            return {"name": self.name, "sources": []}
-        return json.loads(path.read_text(encoding="utf-8"))
-
-    def update_meta(self, **changes: Any) -> dict:
-        meta = self.meta
-        meta.update(changes)
-        write_json_atomic(self.dir / "meta.json", meta)
-        return meta
-
-    # ---- tables ---------------------------------------------------------------------------------------
-    # ---- files the store keeps beside the tables -------------------------------------------------------
-    def documents(self, kind: str) -> Documents:
-        """The dataset's saved documents of one kind ("slices", "mixes")."""
-        return Documents(self.dir / kind, what=DOCUMENT_KINDS[kind])
-
-    @property
-    def reducer_path(self) -> Path:
-        """Where the fitted 2-D reducer is kept: rows added later are placed with it, so no point moves."""
-        return self.dir / REDUCER_FILE
-
-    def has_reducer(self) -> bool:
-        return self.reducer_path.is_file()
-
-    def save_reducer(self, reducer) -> None:
-        import joblib
-
-        tmp = self.reducer_path.with_name(self.reducer_path.name + ".tmp")
-        joblib.dump(reducer, tmp)
-        os.replace(tmp, self.reducer_path)
-
-    def load_reducer(self):
-        import joblib
-
-        return joblib.load(self.reducer_path)
 
     def table_name(self, kind: str) -> str:
         return f"{self.name}__{kind}"
@@ -132,28 +90,33 @@ class Dataset:
     def add_rows(self, rows: pa.Table, *, source_info: dict | None = None) -> int:
         """Append rows whose id is not stored yet, in one commit; returns how many were new.
 
-        Skipping known ids makes ingest idempotent: rerunning an ingest that crashed before its manifest
-        was written adds nothing twice.
+        Skipping known ids makes ingest idempotent: rerunning an ingest that crashed before its rows were
+        committed adds nothing twice. The file's source entry is recorded first, so that rerun finds the
+        entry (and the id salt in it) of the rows it is about to store.
         """
         rows = rows.select(list(ROW_COLUMNS)).cast(ROWS_SCHEMA)
+        if source_info is not None:
+            self.record_source(source_info)
         tbl = self._open("rows")
         if tbl is not None:
-            known = tbl.to_lance().to_table(columns=["id"]).column("id")
-            rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=known)))
+            rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=self.known_ids(rows.column("id")))))
         if rows.num_rows:
             if tbl is None:
                 self._drop_broken("rows")
                 self.workspace.db.create_table(self.table_name("rows"), rows, schema=ROWS_SCHEMA)
             else:
                 with_retries(lambda: tbl.add(rows))
-        meta = self.meta
-        if source_info is not None:
-            sources = [s for s in meta.get("sources", []) if s.get("key") != source_info.get("key")]
-            sources.append(source_info)
-            meta["sources"] = sources
-        meta.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-        write_json_atomic(self.dir / "meta.json", meta)
+        if source_info is None and not (self.dir / "meta.json").is_file():
+            self.record_source(None)
         return rows.num_rows
+
+    def known_ids(self, ids: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """The ids among `ids` that are stored rows."""
+        tbl = self._open("rows")
+        if tbl is None:
+            return pa.array([], pa.string())
+        stored = tbl.to_lance().to_table(columns=["id"]).column("id")
+        return pc.filter(ids, pc.is_in(ids, value_set=stored))
 
     def _drop_broken(self, kind: str) -> None:
         """A crash inside create_table can leave a folder with no committed version; clear it."""
@@ -288,11 +251,26 @@ class Dataset:
         return tbl.search(q).distance_type("cosine").select(["id"]).limit(k).to_arrow()
 
     # ---- small mutable frames (layout, clusters, signals, ...) --------------------------------------------
-    def write_frame(self, kind: str, table: pa.Table) -> None:
-        """Replace a small mutable table whole (one commit; readers see the old or the new one)."""
+    def write_frame(self, kind: str, table: pa.Table, *, derived_from: dict | None = None) -> None:
+        """Replace a small mutable table whole (one commit; readers see the old or the new one).
+
+        `derived_from` (model key, vector count, clustering number, ...) is kept in the frame's own schema
+        metadata, so the record and the frame are committed together: `frame_origin` reads it back and a
+        reader can tell a frame made from other vectors than the current ones."""
         if kind in ("rows", "marks") or kind.startswith("vec_"):
             raise StoreError(f"{kind!r} is not a frame")
+        if derived_from is not None:
+            metadata = dict(table.schema.metadata or {})
+            metadata[DERIVED_KEY] = json.dumps(derived_from, sort_keys=True).encode()
+            table = table.replace_schema_metadata(metadata)
         self.workspace.db.create_table(self.table_name(kind), table, mode="overwrite")
+
+    def frame_origin(self, kind: str) -> dict | None:
+        """What the frame was derived from (as given to `write_frame`), or None: no frame, or one written
+        before origins were recorded. Read from the schema, no scan."""
+        tbl = self._open(kind)
+        raw = None if tbl is None else (tbl.schema.metadata or {}).get(DERIVED_KEY)
+        return json.loads(raw) if raw else None
 
     def read_frame(self, kind: str, columns: list[str] | None = None, *, where: str | None = None):
         return self._scan(kind, columns, where)
