@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -169,6 +170,7 @@ def test_a_real_process_exits_1(corpus, ws_root):
 
 # ---- the Data page ------------------------------------------------------------------------------------------
 def test_data_page_shows_st_error_for_each_bad_file(corpus, ws_root, monkeypatch):
+    monkeypatch.setenv("MIXMAP_DATA_DIRS", str(Path(next(iter(corpus.values()))).parent))  # --data-dir
     at = open_app(ws_root, monkeypatch, page="pages/data.py")
     before = snapshot(ws_root)
     for case in ERRORS:
@@ -213,6 +215,7 @@ def test_preview_uses_the_same_messages_as_ingest(corpus):
 
 
 def test_data_page_preview_cuts_huge_cells(corpus, ws_root, monkeypatch):
+    monkeypatch.setenv("MIXMAP_DATA_DIRS", str(Path(corpus["huge_line"]).parent))
     at = open_app(ws_root, monkeypatch, page="pages/data.py")
     at.text_input(key="data.path").input(str(corpus["huge_line"])).run()
     assert not at.exception

@@ -35,12 +35,12 @@ def _fixed_source(source: dict) -> str | None:
     return named if rows_named is None or list(rows_named) == [named] else None
 
 
-def _reingest(workspace, manifest: dict):
+def _reingest(workspace, manifest: dict, readable):
     from mixmap.core.ingest.files import TextSpec, file_sha256, ingest_into
 
     dataset = workspace.dataset(manifest["dataset"], create=True)
     for source in manifest.get("sources") or []:
-        path = Path(source.get("path") or "")
+        path = readable(source.get("path") or "")
         if not path.is_file():
             raise MixError(f"cannot replay: source file {path} is missing (it was {source.get('sha256', '?')[:12]}...)")
         if source.get("sha256") and file_sha256(path) != source["sha256"]:
@@ -50,8 +50,13 @@ def _reingest(workspace, manifest: dict):
     return dataset
 
 
-def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | None = None, embedder=None) -> dict:
-    """Export again from a manifest (to `out`, default the original path); reports whether the bytes match."""
+def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | None = None, embedder=None,
+                    readable=Path, writable=None) -> dict:
+    """Export again from a manifest (to `out`, default the original path); reports whether the bytes match.
+
+    The app passes its path checks (mixmap.core.store.paths.AppPaths): `readable` maps each source path the
+    manifest names to the file to read (or refuses it), `writable` maps the output's base name to where it
+    may be written, so a manifest cannot make the app read or write outside its folders."""
     from mixmap.core.build.pipeline import build_dataset
     from mixmap.core.export.write import export_rows
 
@@ -62,7 +67,7 @@ def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | N
         raise MixError(f"cannot read manifest {manifest_file}: {exc}") from None
     steps = []
     if not workspace.exists(name):
-        _reingest(workspace, manifest)
+        _reingest(workspace, manifest, readable)
         steps.append("ingested sources")
     dataset = workspace.dataset(name)
     have = {(s.get("source"), s.get("sha256")) for s in dataset.meta.get("sources", [])}
@@ -80,6 +85,8 @@ def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | N
     if missing:
         raise MixError(f"cannot replay: {name} has no {', '.join(missing)} yet; run the stage that makes it first")
     target = Path(out or manifest["output"]["path"])
+    if writable is not None:
+        target = writable(target.name)
     fmt = manifest["output"]["format"]
     if manifest.get("kind") == "mix":
         snapshot = manifest.get("marks") or {"include": [], "exclude": [], "tags": {}}
