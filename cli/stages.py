@@ -165,8 +165,7 @@ def list_datasets(ctx, as_json):
 def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, force, as_json):
     """Export NAME's curated rows with a manifest beside the file, or replay a manifest byte for byte.
 
-    An existing --out is never overwritten without --force (a replay without --out rewrites the manifest's
-    own output, which it then compares byte for byte)."""
+    An existing --out is never overwritten without --force (a replay writes a new file and never overwrites)."""
     from mixmap.core.export.write import export_rows, manifest_path
 
     refuse_overwrite(out, force)

@@ -5,6 +5,7 @@ mixmap.core.store.paths) and handed to the browser with download buttons; the CL
 import json
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -97,8 +98,11 @@ with st.expander("Replay a manifest"):
         from mixmap.core.export.replay import replay_manifest
 
         manifest_file = guard(paths.readable, paths.exports / picked)
-        result = manifest_file and guard(replay_manifest, workspace(), manifest_file, writable=paths.writable,
-                                         readable=paths.readable)
+        # a new file beside the export (a replay never writes over what it checks), inside exports/
+        replay_out = guard(paths.writable, f"replay-{time.strftime('%Y%m%d-%H%M%S')}-"
+                                           f"{picked.removesuffix('.manifest.json')}")
+        result = manifest_file and replay_out and guard(replay_manifest, workspace(), manifest_file,
+                                                        out=replay_out, readable=paths.readable)
         if result:
             (st.success if result["identical"] else st.error)(
                 f"{'Byte-identical' if result['identical'] else 'Different'}: {result['rows']:,} rows to "

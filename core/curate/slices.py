@@ -26,11 +26,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from mixmap.core.errors import MixmapError
-from mixmap.core.store.filters import OPERATORS, Condition, all_of, validate_name
+from mixmap.core.store.filters import OPERATORS, Condition, all_of, fit_value, validate_name
 from mixmap.core.store.marks import read_marks
-from mixmap.core.store.tables import ROW_COLUMNS
+from mixmap.core.store.tables import ROW_COLUMNS, ROWS_SCHEMA
 
 KINDS = ("all", "where", "fts", "semantic", "ids", "slice", "and", "or", "not")
 WHERE_OPS = (*OPERATORS, "in", "between", "contains")
@@ -186,6 +187,13 @@ class SliceContext:
     def allowed(self, origin: str) -> list[str]:
         return [c for c, o in self.columns().items() if o == origin]
 
+    def types(self, origin: str) -> dict:
+        """{column: Arrow type} of the rows table or a frame, so filters fit each value to its column."""
+        if origin == "rows":
+            return {f.name: f.type for f in ROWS_SCHEMA}
+        table = self.dataset.read_frame(origin, where="FALSE")
+        return {} if table is None else {f.name: f.type for f in table.schema}
+
     def meta_frame(self) -> pd.DataFrame:
         if self._meta is None:
             rows = self.dataset.read_rows(["id", "meta"])
@@ -246,34 +254,28 @@ def _where(ctx: SliceContext, column: str, op: str, value: Any) -> np.ndarray:
     if op == "in" and not isinstance(value, list | tuple):
         raise MixError(f'"in" takes a list of values, not {value!r}')
     if origin == "rows":
-        sql = _sql(column, op, value, ctx.allowed("rows"))
+        sql = _sql(column, op, value, ctx.allowed("rows"), ctx.types("rows"))
         return ctx.mask_of(_lance_read(lambda: ctx.dataset.read_rows(["id"], where=sql), column, op, value))
     if origin == "marks":
         marks = ctx.marks.set_index("id").reindex(ctx.ids)
         if column == "tags":
             tags = marks["tags"].map(lambda t: set(t) if isinstance(t, list | tuple | np.ndarray) else set())
-            wanted = set(value) if op == "in" else {value}
+            wanted = {fit_value(v, pa.string()) for v in (value if op == "in" else [value])}  # tags are text
             has = tags.map(lambda t: bool(t & wanted)).to_numpy(dtype=bool)
             if op not in ("=", "in", "!="):
                 raise MixError('tags take "=" (has the tag), "!=" (lacks it) or "in" (has any)')
             return ~has if op == "!=" else has
-        return _compare(marks["mark"].fillna(""), op, value)
+        return _compare(marks["mark"].fillna(""), op, fit_value(value, pa.string()))
     if origin == "meta":
         meta = ctx.meta_frame()[column].reindex(ctx.ids)
         return _compare(meta, op, value)
-    sql = _sql(column, op, value, ctx.allowed(origin))
+    sql = _sql(column, op, value, ctx.allowed(origin), ctx.types(origin))
     return ctx.mask_of(_lance_read(lambda: ctx.dataset.read_frame(origin, ["id"], where=sql), column, op, value))
 
 
-def _sql(column: str, op: str, value: Any, allowed: list[str]) -> str:
-    """The LanceDB filter, built by mixmap.core.store.filters; numbers keep their type ("between" as two comparisons)."""
-    def number(v):
-        return int(v) if isinstance(v, float) and v.is_integer() else v
-
-    if op == "between":
-        low, high = (number(v) for v in value)
-        return all_of(Condition(column, ">=", low).to_sql(allowed), Condition(column, "<=", high).to_sql(allowed))
-    return Condition(column, op, tuple(number(v) for v in value) if op == "in" else number(value)).to_sql(allowed)
+def _sql(column: str, op: str, value: Any, allowed: list[str], types: dict) -> str:
+    """The LanceDB filter, built by mixmap.core.store.filters, which fits each value to the column's type."""
+    return Condition(column, op, tuple(value) if op in ("in", "between") else value).to_sql(allowed, types=types)
 
 
 def _lance_read(read, column: str, op: str, value: Any) -> list[str]:

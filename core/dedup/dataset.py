@@ -53,6 +53,8 @@ CANDIDATE_THRESHOLDS = {name: f.candidate_threshold for name, f in FINDERS.items
 DEFAULT_THRESHOLDS = {name: f.default_threshold for name, f in FINDERS.items()}
 # semantic: exact kNN over all rows up to this many (O(n^2)); above it, within clusters (SemDeDup) if clustered
 DUPLICATE_TAG = "duplicate"
+# Keeper tiers from the stored marks (choose_keepers' `prefer`): an included row first, an excluded one last.
+MARK_TIERS = {"include": 2, "": 1, "exclude": 0}
 Progress = Callable[[str, int, int], None]
 
 
@@ -202,10 +204,13 @@ class Grouping:
 
 
 def regroup(stored: StoredPairs, *, threshold: float, policy: str = "first", quality: np.ndarray | None = None,
-            vectors: Callable[[np.ndarray], np.ndarray] | np.ndarray | None = None) -> Grouping:
+            vectors: Callable[[np.ndarray], np.ndarray] | np.ndarray | None = None,
+            prefer: np.ndarray | None = None) -> Grouping:
     """Group the stored pairs at `threshold` and pick keepers. `quality` (one score per row, higher better) is
     needed for policy 'quality'; `vectors` for 'central': a matrix over all rows, or a cheap lookup from row
-    positions (into stored.ids) to their vectors, called per block of grouped rows (see paired_vectors)."""
+    positions (into stored.ids) to their vectors, called per block of grouped rows (see paired_vectors).
+    `prefer` (a tier per row, see choose_keepers) outranks the policy; rows of the top tier (include marks,
+    MARK_TIERS) are all kept."""
     import pandas as pd
 
     if policy not in KEEP_POLICIES:
@@ -235,11 +240,13 @@ def regroup(stored: StoredPairs, *, threshold: float, policy: str = "first", qua
                 lambda part: np.asarray(vectors)[order[part]])
             score[order] = _centrality(fetch, in_order, starts)
     # every policy but 'first' is "highest score wins, ties to the first row": choose_keepers' 'quality'
-    keep = choose_keepers(groups, policy="first" if score is None else "quality", quality=score)
+    keep = choose_keepers(groups, policy="first" if score is None else "quality", quality=score, prefer=prefer)
     n_groups = len(starts)
     keeper = np.empty(n_groups, np.int64)
     kept = members[keep[members]]
     keeper[groups[kept]] = kept
+    if prefer is not None:
+        keep |= np.asarray(prefer) >= MARK_TIERS["include"]  # a curator's include is never overridden
     top = np.zeros(n_groups, np.float32)
     np.maximum.at(top, groups[stored.i[use]], stored.sim[use])
     table = pd.DataFrame({"group": np.arange(n_groups), "size": np.diff(np.r_[starts, len(order)]),

@@ -83,8 +83,12 @@ def group_pairs(pairs: pd.DataFrame | pa.Table, n_rows: int, *, threshold: float
 
 def choose_keepers(group_ids: np.ndarray, *, policy: KeepPolicy = "first", texts: Sequence[str] | None = None,
                    quality: np.ndarray | None = None, vectors: np.ndarray | None = None,
-                   order: np.ndarray | None = None) -> np.ndarray:
+                   order: np.ndarray | None = None, prefer: np.ndarray | None = None) -> np.ndarray:
     """Keep mask (bool per row): every row not in a group, plus one keeper per group.
+
+    `prefer` (a tier per row, higher first) outranks the policy: the keeper is the policy's best row of its
+    group's highest tier (stored marks give include 2, unmarked 1, exclude 0, so an excluded row is never
+    kept while a copy is not excluded).
 
     policy: 'first' (lowest `order`, default row position), 'longest' (most characters of `texts`),
     'quality' (highest `quality` score; NaN counts as lowest), 'central' (highest cosine to its group's
@@ -94,6 +98,9 @@ def choose_keepers(group_ids: np.ndarray, *, policy: KeepPolicy = "first", texts
     rank = np.arange(n) if order is None else np.asarray(order)
     if len(rank) != n:
         raise MixmapError(f"order has {len(rank)} values for {n} rows")
+    tier = np.zeros(n) if prefer is None else np.asarray(prefer, float)
+    if len(tier) != n:
+        raise MixmapError(f"prefer has {len(tier)} values for {n} rows")
     if policy == "first":
         score = np.zeros(n)
     elif policy == "longest":
@@ -108,8 +115,8 @@ def choose_keepers(group_ids: np.ndarray, *, policy: KeepPolicy = "first", texts
     keep = groups == SINGLETON
     members = np.flatnonzero(~keep)
     if len(members):
-        # sort members by group, then best score, then rank; the first of each group is its keeper
-        ordered = members[np.lexsort((rank[members], -score[members], groups[members]))]
+        # sort members by group, then highest tier, best score, rank; the first of each group is its keeper
+        ordered = members[np.lexsort((rank[members], -score[members], -tier[members], groups[members]))]
         first = np.ones(len(ordered), bool)
         first[1:] = groups[ordered][1:] != groups[ordered][:-1]
         keep[ordered[first]] = True

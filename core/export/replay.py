@@ -10,6 +10,8 @@ the recipe still selects the same rows.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from mixmap.core.curate.mixes import VECTOR_STRATEGIES
@@ -46,25 +48,49 @@ def _reingest(workspace, manifest: dict, readable):
         if source.get("sha256") and file_sha256(path) != source["sha256"]:
             raise MixError(f"cannot replay: {path} changed since the export (sha256 differs)")
         spec = TextSpec(**source["spec"]) if source.get("spec") else None
-        ingest_into(dataset, path, spec=spec, source=_fixed_source(source))
+        ingest_into(dataset, path, spec=spec, source=_fixed_source(source), id_salt=source.get("id_salt", ""))
     return dataset
 
 
-def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | None = None, embedder=None,
-                    readable=Path, writable=None) -> dict:
-    """Export again from a manifest (to `out`, default the original path); reports whether the bytes match.
+def _replay_target(manifest: dict, manifest_file: Path, out: str | Path | None) -> Path:
+    """Where the replay is written: `out`, or a new temporary folder; never the export or manifest it checks.
 
-    The app passes its path checks (mixmap.core.store.paths.AppPaths): `readable` maps each source path the
-    manifest names to the file to read (or refuses it), `writable` maps the output's base name to where it
-    may be written, so a manifest cannot make the app read or write outside its folders."""
+    A check must not destroy what it checks: a replay that differs would otherwise replace the shipped file
+    (and its manifest) with the different one. An older manifest may hold its output path as it was typed
+    (relative to the folder the export ran in), so the file the manifest sits beside is protected too.
+    """
+    name = manifest_file.name.removesuffix(".manifest.json") or "replay"
+    checked = {manifest_file.resolve(), manifest_file.resolve().with_name(name)}
+    recorded = Path(manifest["output"].get("path") or name)
+    if recorded.is_absolute():
+        checked.add(recorded.resolve())
+    if out is None:
+        return Path(tempfile.mkdtemp(prefix="mixmap-replay-")) / (recorded.name or name)
+    target = Path(out)
+    if target.resolve() in checked or os.path.lexists(target):
+        raise MixError(f"replaying would write over {target}; a replay writes a new file and compares it with the "
+                       "manifest, so give --out a path that does not exist yet (or leave --out out for a temporary one)")
+    return target
+
+
+def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | None = None, embedder=None,
+                    readable=Path) -> dict:
+    """Export again from a manifest (to `out`, a new path, default a new temporary folder); reports whether the
+    bytes match. The original export and its manifest are never written.
+
+    The app passes its path check as `readable` (mixmap.core.store.paths.AppPaths.readable): each source path
+    the manifest names is checked before it is read, so a manifest cannot make the app read outside its
+    folders; and it passes an `out` inside its exports folder."""
     from mixmap.core.build.pipeline import build_dataset
     from mixmap.core.export.write import export_rows
 
+    manifest_file = Path(manifest_file)
     try:
-        manifest = json.loads(Path(manifest_file).read_text(encoding="utf-8"))
-        name = manifest["dataset"]
-    except (OSError, ValueError, KeyError) as exc:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        name, fmt = manifest["dataset"], manifest["output"]["format"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise MixError(f"cannot read manifest {manifest_file}: {exc}") from None
+    target = _replay_target(manifest, manifest_file, out)
     steps = []
     if not workspace.exists(name):
         _reingest(workspace, manifest, readable)
@@ -84,16 +110,12 @@ def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | N
     missing = [f for f in frames if not dataset.has_frame(f)]
     if missing:
         raise MixError(f"cannot replay: {name} has no {', '.join(missing)} yet; run the stage that makes it first")
-    target = Path(out or manifest["output"]["path"])
-    if writable is not None:
-        target = writable(target.name)
-    fmt = manifest["output"]["format"]
     if manifest.get("kind") == "mix":
         snapshot = manifest.get("marks") or {"include": [], "exclude": [], "tags": {}}
         new = export_mix(dataset, recipe, target, fmt=fmt, embedder=embedder, extra_frames=frames,
                          marks=snapshot, slices=manifest.get("slices") or {})
     else:
-        new = export_rows(dataset, target, fmt=fmt, ids=manifest["ids"], extra_frames=frames,
+        new = export_rows(dataset, target, fmt=fmt, ids=manifest["ids"], in_given_order=True, extra_frames=frames,
                           extra={"selection": manifest.get("selection"), "marks_version": manifest.get("marks_version")},
                           redact="redaction" in manifest)
     expected = manifest["output"].get("sha256")

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -53,10 +54,12 @@ def export_rows(
     recipe: dict | None = None,
     extra: dict | None = None,
     redact: bool = False,
+    in_given_order: bool = False,
 ) -> dict:
     """Write the selected rows to `out` and the manifest beside it; returns the manifest.
 
-    `ids` (e.g. from a mix) overrides the mark-based selection. `extra_frames` names small frames whose
+    `ids` (e.g. from a mix) overrides the mark-based selection; rows keep the stored order, or the order of
+    `ids` with `in_given_order` (a replay repeats the export's order however its sources were re-ingested). `extra_frames` names small frames whose
     columns are joined in (clusters by default; "signals" adds quality signals). `extra` adds (or overrides)
     manifest fields, e.g. a mix's slices, seeds and per-component counts. `redact` replaces personal data and
     secrets in every text field (the row's text and its original columns) with typed placeholders
@@ -69,7 +72,10 @@ def export_rows(
     rows = dataset.read_rows(["id", "source", "text", "meta"])
     total = rows.num_rows
     if ids is not None:
-        rows = rows.filter(pc.is_in(rows.column("id"), value_set=pa.array(ids, pa.string())))
+        wanted = pa.array(ids, pa.string())
+        rows = rows.filter(pc.is_in(rows.column("id"), value_set=wanted))
+        if in_given_order:
+            rows = rows.take(pc.sort_indices(pc.index_in(rows.column("id"), value_set=wanted)))
     else:
         chosen = select_ids(dataset, marked=marked)
         if chosen is not None:
@@ -80,6 +86,7 @@ def export_rows(
         joined = dataset.read_frame(kind)
         if joined is not None:
             frame = frame.merge(joined.to_pandas(), on="id", how="left")
+            frame = _keep_integer_columns(frame, joined.schema)
     records = _records(frame)
     redaction = _redact(records) if redact else None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -92,8 +99,10 @@ def export_rows(
         "manifest_version": MANIFEST_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dataset": dataset.name,
-        "output": {"path": str(out), "format": fmt, "sha256": file_sha256(out)},
-        "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec") if k in s}
+        # absolute, so a replay never depends on the folder it runs from
+        "output": {"path": os.path.abspath(out), "format": fmt, "sha256": file_sha256(out)},
+        "sources": [{k: s.get(k) for k in ("source", "sources", "key", "path", "sha256", "rows", "spec", "id_salt")
+                     if k in s}
                     for s in meta.get("sources", [])],
         "model": meta.get("model"),
         "parameters": {k: meta.get(k) for k in ("project", "cluster") if meta.get(k)},
@@ -110,6 +119,20 @@ def export_rows(
     manifest.update(extra or {})
     write_json_atomic(manifest_path(out), manifest)
     return manifest
+
+
+def _keep_integer_columns(frame, schema: pa.Schema):
+    """A left join gives NaN to rows a frame lacks (e.g. rows added after clustering), which would turn an
+    integer column such as `cluster` into floats (3.0). Integer and bool columns stay nullable integers and
+    bools instead: such a row exports null (an empty CSV cell), while HDBSCAN noise stays -1."""
+    for field in schema:
+        if field.name == "id" or field.name not in frame.columns:
+            continue
+        if pa.types.is_integer(field.type):
+            frame[field.name] = frame[field.name].astype("Int64")
+        elif pa.types.is_boolean(field.type):
+            frame[field.name] = frame[field.name].astype("boolean")
+    return frame
 
 
 def _redact(records: list[dict]) -> dict:
@@ -142,6 +165,8 @@ def _records(frame) -> list[dict]:
             record.setdefault(key if key not in record else f"meta_{key}", value)
         for col in extra_cols:
             value = row[col]
+            if value is pd.NA:  # a nullable integer or bool column's missing value
+                value = None
             value = value.item() if hasattr(value, "item") else value
             record[col] = None if isinstance(value, float) and value != value else value  # NaN -> null
         records.append(record)

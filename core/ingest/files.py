@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from mixmap.core.errors import IngestError
 from mixmap.core.ingest.records import (
+    CHAT_COLUMNS,
     BadRow,
     file_sha256,
     iter_records,
@@ -35,7 +36,6 @@ __all__ = ["BadRow", "TextSpec", "file_sha256", "guess_spec", "ingest_file", "in
            "preview_records", "row_text"]
 
 TEXT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
-CHAT_COLUMNS = ("messages", "conversations", "conversation", "dialogue")
 RESERVED = ("id", "source", "text", "row_index", "meta")
 DEFAULT_TEMPLATE_PARTS = ("instruction", "input", "output")
 # A row's text above this many characters is refused: embedders read at most a few hundred tokens, but a
@@ -72,6 +72,26 @@ class IngestResult:
     bad_rows: list[BadRow] = field(default_factory=list)
     source_info: dict = field(default_factory=dict)
     spec: TextSpec | None = None
+    copy_keys: list[str] = field(default_factory=list, repr=False)  # per row: its text's key and copy number
+
+    def with_id_salt(self, salt: str) -> IngestResult:
+        """The same rows with ids drawn with `salt` (see row_id); "" gives the ids ingest_file made."""
+        if not salt:
+            return self
+        ids = pa.array([row_id(key, salt) for key in self.copy_keys], pa.string())
+        rows = self.rows.set_column(self.rows.schema.get_field_index("id"), "id", ids)
+        return IngestResult(rows=rows, bad_rows=self.bad_rows, source_info={**self.source_info, "id_salt": salt},
+                            spec=self.spec, copy_keys=self.copy_keys)
+
+
+def row_id(copy_key: str, salt: str = "") -> str:
+    """A row's stable id from its copy key (source, text, n-th copy in its file) and its file's id salt.
+
+    The salt is "" for a file whose rows collide with no stored row (the ids mixmap always made); a file
+    whose copies would reuse another file's ids (the same text in two files of one source, or a file
+    ingested in parts) gets its own salt, recorded in its source entry, so every copy is a row of its own.
+    """
+    return hashlib.sha1(f"{copy_key}\x00{salt}".encode() if salt else copy_key.encode()).hexdigest()[:20]
 
 
 # ---- text specs ----------------------------------------------------------------------------------------
@@ -215,7 +235,7 @@ def ingest_file(
     fixed_source = source
     file_source = default_source_name(path)
     bad: list[BadRow] = []
-    ids, texts, indexes, metas, sources = [], [], [], [], []
+    ids, texts, indexes, metas, sources, copy_keys = [], [], [], [], [], []
     seen: Counter[str] = Counter()
     records = 0
     columns: list[str] = []
@@ -268,7 +288,8 @@ def ingest_file(
         # The n-th copy of the same text in the same source gets its own stable id.
         content_key = hashlib.sha1(f"{source}\x00{text}".encode()).hexdigest()
         seen[content_key] += 1
-        ids.append(hashlib.sha1(f"{content_key}\x00{seen[content_key]}".encode()).hexdigest()[:20])
+        copy_keys.append(f"{content_key}\x00{seen[content_key]}")
+        ids.append(row_id(copy_keys[-1]))
         texts.append(text)
         indexes.append(line_no)
         metas.append(_meta_json(record, spec))
@@ -303,7 +324,8 @@ def ingest_file(
         "bad_rows": len(bad),
         "spec": spec.describe() if spec else {},
     }
-    return IngestResult(rows=rows, bad_rows=bad[:max_bad_rows_reported], source_info=info, spec=spec)
+    return IngestResult(rows=rows, bad_rows=bad[:max_bad_rows_reported], source_info=info, spec=spec,
+                        copy_keys=copy_keys)
 
 
 def _ingest_lock(dataset):
@@ -312,10 +334,46 @@ def _ingest_lock(dataset):
     return dataset_lock(dataset, "ingest")
 
 
-def ingest_into(dataset, path: str | Path, **options) -> IngestResult:
-    """Read `path` and add its rows to `dataset` in one commit (rows already stored are skipped)."""
+_SPEC_OPTIONS = {"column": "--text-column", "template": "--template", "chat_column": "--chat-column"}
+
+
+def _spec_words(spec: dict) -> str:
+    return " ".join(f"{_SPEC_OPTIONS.get(k, k)} {json.dumps(v, ensure_ascii=False)}" for k, v in spec.items()) \
+        or "the guessed text column"
+
+
+def _salted(dataset, result: IngestResult, id_salt: str | None) -> IngestResult:
+    """The rows with the id salt of their file: the one its source entry records (a re-ingest, or a replay
+    passing it), else the first that makes no id collide with a row another file stored."""
+    info = result.source_info
+    entry = dataset.source_entry(info["key"])
+    if entry is not None:
+        if entry.get("spec") and info["spec"] and entry["spec"] != info["spec"]:
+            # The same file with another mapping has other texts: every row would be added again under one entry.
+            raise IngestError(
+                f"{Path(info['path']).name} is already in {dataset.name} as source {entry.get('source')!r}, read with "
+                f"{_spec_words(entry['spec'])}; reading it with {_spec_words(info['spec'])} would add every row "
+                "again. Use the same mapping, pass --source NEW_NAME to add it as another source, or ingest it "
+                "into a new dataset")
+        return result.with_id_salt(entry.get("id_salt", ""))
+    if id_salt is not None:
+        return result.with_id_salt(id_salt)
+    salt, attempt = "", 1
+    while len(dataset.known_ids(result.with_id_salt(salt).rows.column("id"))):
+        salt = f"{info['sha256'][:12]}-{attempt}"
+        attempt += 1
+    return result.with_id_salt(salt)
+
+
+def ingest_into(dataset, path: str | Path, *, id_salt: str | None = None, **options) -> IngestResult:
+    """Read `path` and add its rows to `dataset` in one commit (rows already stored are skipped).
+
+    Re-ingesting a file (same source and path) adds only rows it did not store before; with another text
+    mapping it is refused. `id_salt` (a replay passes the manifest's) fixes the ids of a file new to the dataset.
+    """
     result = ingest_file(path, **options)
     with _ingest_lock(dataset):
+        result = _salted(dataset, result, id_salt)
         added = dataset.add_rows(result.rows, source_info=result.source_info)
     result.source_info["added"] = added
     return result

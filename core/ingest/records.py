@@ -20,6 +20,19 @@ from mixmap.core.errors import IngestError
 from mixmap.core.store.atomic import file_sha256  # noqa: F401  (re-exported: ingest records it per source)
 
 
+# Columns that hold a list of chat turns (role / content, or ShareGPT's from / value).
+CHAT_COLUMNS = ("messages", "conversations", "conversation", "dialogue")
+
+
+def is_chat_record(record: dict) -> bool:
+    """True when a JSON object is one chat (a chat column holding turn objects), not a wrapper of rows."""
+    for key, value in record.items():
+        if str(key).lower() in CHAT_COLUMNS and isinstance(value, list) and value:
+            if all(isinstance(t, dict) and ({"role", "from"} & set(t)) for t in value):
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class BadRow:
     file: str
@@ -107,7 +120,9 @@ def iter_records(path: Path, bad: list[BadRow]) -> Iterator[tuple[int, object]]:
                     return
                 raise IngestError(f"{path.name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
             if isinstance(data, dict):
-                data = next((v for v in data.values() if isinstance(v, list)), [data])
+                # {"data": [rows]} is a wrapper; {"messages": [turns]} is one chat row, not a row per turn
+                data = [data] if is_chat_record(data) else next((v for v in data.values() if isinstance(v, list)),
+                                                                [data])
             if not isinstance(data, list):
                 raise IngestError(f"{path.name}: expected a JSON array of objects")
             yield from enumerate(data, start=1)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import pyarrow as pa
 
 from mixmap.core.errors import FilterError
 
@@ -81,7 +83,13 @@ def in_list(column: str, values: Iterable[object], *, allowed: Iterable[str] | N
 
 def between(column: str, low: float, high: float, *, allowed: Iterable[str] | None = None) -> str:
     col = quote_column(column, allowed=allowed)
-    return f"({col} >= {sql_literal(float(low))} AND {col} <= {sql_literal(float(high))})"
+    bounds = []
+    for bound in (low, high):
+        try:
+            bounds.append(float(bound))
+        except (TypeError, ValueError):
+            raise FilterError(f'"between" on {column} takes two numbers, not {bound!r}') from None
+    return f"({col} >= {sql_literal(bounds[0])} AND {col} <= {sql_literal(bounds[1])})"
 
 
 def contains(column: str, text: str, *, allowed: Iterable[str] | None = None) -> str:
@@ -119,23 +127,81 @@ class Condition:
     op: str  # one of OPERATORS, or "in", "between", "contains"
     value: object
 
-    def to_sql(self, allowed: Iterable[str]) -> str:
+    def to_sql(self, allowed: Iterable[str], *, types: Mapping[str, pa.DataType] | None = None) -> str:
+        """The filter; with `types` ({column: Arrow type}) the value is fitted to the column's type first."""
         allowed = list(allowed)
+        column_type = (types or {}).get(self.column)
         if self.op == "in":
-            return in_list(self.column, list(self.value), allowed=allowed)  # type: ignore[arg-type]
+            values = [fit_value(v, column_type, column=self.column) for v in self.value]  # type: ignore[union-attr]
+            return in_list(self.column, values, allowed=allowed)
         if self.op == "between":
             low, high = self.value  # type: ignore[misc]
-            return between(self.column, low, high, allowed=allowed)
+            return between(self.column, fit_value(low, column_type, column=self.column),
+                           fit_value(high, column_type, column=self.column), allowed=allowed)
         if self.op == "contains":
             return contains(self.column, self.value, allowed=allowed)  # type: ignore[arg-type]
-        return compare(self.column, self.op, self.value, allowed=allowed)
+        return compare(self.column, self.op, fit_value(self.value, column_type, column=self.column), allowed=allowed)
+
+
+def _text_of(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    return value
+
+
+def _number_of(text: str, column: str) -> int | float:
+    for cast in (int, float):
+        try:
+            number = cast(text.strip())
+        except ValueError:
+            continue
+        if math.isfinite(number):
+            return number
+    raise FilterError(f"{column} holds numbers; {text!r} is not a number")
+
+
+def fit_value(value: object, column_type: pa.DataType | None, *, column: str = "this column") -> object:
+    """A user's value as the type of the column it is compared with (None: unknown, left as it is).
+
+    Text typed on a command line is read as a number when it looks like one (parse_value), so a source,
+    tag or id named "2024" arrives as 2024: against a text column it is compared as the text "2024".
+    Against a number column, text that reads as a number becomes one; other text is refused clearly
+    (DataFusion would otherwise fail deep inside the scan).
+    """
+    if value is None or column_type is None:
+        return value
+    if pa.types.is_string(column_type) or pa.types.is_large_string(column_type):
+        return _text_of(value)
+    if pa.types.is_integer(column_type) or pa.types.is_floating(column_type):
+        if isinstance(value, bool):
+            raise FilterError(f"{column} holds numbers, not {value!r}")
+        if isinstance(value, str):
+            value = _number_of(value, column)
+        if pa.types.is_integer(column_type) and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+    if pa.types.is_boolean(column_type) and isinstance(value, str):
+        if value.strip().lower() not in ("true", "false"):
+            raise FilterError(f"{column} holds true / false, not {value!r}")
+        return value.strip().lower() == "true"
+    return value
 
 
 def parse_value(text: str) -> int | float | str:
-    """A value typed by a user (CLI argument, text box): an int or float when it reads as one, else the text."""
+    """A value typed by a user (CLI argument, text box): an int or float when it reads as one and writing the
+    number back gives the same text ("2024", "-3", "0.5"), else the text ("007", "1.50", "nan" stay text).
+
+    A value compared with a column is fitted to that column's type (fit_value), so "007" still selects
+    007 in a number column, and 2024 selects the source "2024"."""
     for cast in (int, float):
         try:
-            return cast(text)
+            number = cast(text)
         except ValueError:
-            pass
+            continue
+        if math.isfinite(number) and (str(number) if cast is int else repr(number)) == text:
+            return number
     return text

@@ -132,28 +132,50 @@ class Dataset:
     def add_rows(self, rows: pa.Table, *, source_info: dict | None = None) -> int:
         """Append rows whose id is not stored yet, in one commit; returns how many were new.
 
-        Skipping known ids makes ingest idempotent: rerunning an ingest that crashed before its manifest
-        was written adds nothing twice.
+        Skipping known ids makes ingest idempotent: rerunning an ingest that crashed before its rows were
+        committed adds nothing twice. The file's source entry is recorded first, so that rerun finds the
+        entry (and the id salt in it) of the rows it is about to store.
         """
         rows = rows.select(list(ROW_COLUMNS)).cast(ROWS_SCHEMA)
+        if source_info is not None:
+            self.record_source(source_info)
         tbl = self._open("rows")
         if tbl is not None:
-            known = tbl.to_lance().to_table(columns=["id"]).column("id")
-            rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=known)))
+            rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=self.known_ids(rows.column("id")))))
         if rows.num_rows:
             if tbl is None:
                 self._drop_broken("rows")
                 self.workspace.db.create_table(self.table_name("rows"), rows, schema=ROWS_SCHEMA)
             else:
                 with_retries(lambda: tbl.add(rows))
+        if source_info is None and not (self.dir / "meta.json").is_file():
+            self.record_source(None)
+        return rows.num_rows
+
+    def known_ids(self, ids: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """The ids among `ids` that are stored rows."""
+        tbl = self._open("rows")
+        if tbl is None:
+            return pa.array([], pa.string())
+        stored = tbl.to_lance().to_table(columns=["id"]).column("id")
+        return pc.filter(ids, pc.is_in(ids, value_set=stored))
+
+    def source_entry(self, key: str) -> dict | None:
+        """The source entry (one ingested file) with this key ("source:path"), if any."""
+        return next((s for s in self.meta.get("sources", []) if s.get("key") == key), None)
+
+    def record_source(self, source_info: dict | None) -> None:
+        """Put one file's entry in the source list; an entry with the same key is replaced where it stands,
+        so the list keeps the order the files were first ingested in: the order their rows are stored in,
+        which a replay in another workspace repeats."""
         meta = self.meta
+        sources = list(meta.get("sources", []))
         if source_info is not None:
-            sources = [s for s in meta.get("sources", []) if s.get("key") != source_info.get("key")]
-            sources.append(source_info)
-            meta["sources"] = sources
+            at = next((i for i, s in enumerate(sources) if s.get("key") == source_info.get("key")), len(sources))
+            sources[at:at + 1] = [source_info]
+        meta["sources"] = sources
         meta.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         write_json_atomic(self.dir / "meta.json", meta)
-        return rows.num_rows
 
     def _drop_broken(self, kind: str) -> None:
         """A crash inside create_table can leave a folder with no committed version; clear it."""
