@@ -135,7 +135,7 @@ def text_inputs(page):
 
 def type_everywhere(page, value: str) -> int:
     typed = 0
-    for tab in [None, *page.locator('[data-testid="stMain"] [role="tab"]').all()] or [None]:
+    for tab in [None, *page.locator('[data-testid="stMain"] [role="tab"]').all()]:
         if tab is not None:
             tab.click()
             page.wait_for_timeout(200)

@@ -61,7 +61,7 @@ def test_token_is_generated_and_printed(monkeypatch):
     token = calls[0][1]["MIXMAP_APP_PASSWORD"]
     assert result.exit_code == 0 and len(token) >= 40
     assert f":9000/?token={token}" in result.output
-    again, calls2 = _start(monkeypatch, "--host", "0.0.0.0", "--token")
+    _, calls2 = _start(monkeypatch, "--host", "0.0.0.0", "--token")
     assert calls2[0][1]["MIXMAP_APP_PASSWORD"] != token  # a new one each start
 
 
@@ -92,7 +92,7 @@ def test_pages_need_the_password(built_dataset, monkeypatch):
     at = open_app(built_dataset.workspace.root, monkeypatch, title="mixmap")
     assert not at.get("plotly_chart") and not at.dataframe  # the Map page did not run
     for page in ("pages/data.py", "pages/export.py", "pages/checks.py"):
-        with pytest.raises(Exception):  # no such page while logged out: only the login page is routed
+        with pytest.raises(ValueError, match=r"Known pages: \[.Log in.\]"):  # only the login page is routed
             at.switch_page(page).run()
     at = open_app(built_dataset.workspace.root, monkeypatch, title="mixmap")
     at.text_input(key="auth.password").input("wrong")

@@ -44,7 +44,7 @@ def test_files_inside_a_data_folder_are_readable(roots):
     "dir_out/secret.json", "dir_out", "hf", "/", "..", "/proc/self/environ", "../ws/lance",
 ])
 def test_outside_paths_are_refused(roots, typed):
-    paths, _, outside = roots
+    paths, _, _ = roots
     with pytest.raises(PathNotAllowedError) as exc:
         paths.readable(typed)
     assert "outside the folders this app may read" in str(exc.value)
