@@ -2,10 +2,10 @@
 
 Exports are written only under `<workspace>/exports/` (a typed file name keeps its base name only, checked by
 mixmap.core.store.paths) and handed to the browser with download buttons; the CLI exports anywhere."""
+import io
 import json
-import shutil
-import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import streamlit as st
@@ -80,11 +80,13 @@ if path is not None and path.exists() and manifest_path(path).is_file():
     st.json(shown, expanded=1)
     st.code(f"mixmap export --manifest {manifest_path(path)}", language="bash")
     left, right = st.columns(2)
-    if path.is_dir():
-        with tempfile.TemporaryDirectory() as tmp:
-            archive = shutil.make_archive(str(Path(tmp) / path.name), "zip", path)
-            left.download_button("Download data (zip)", Path(archive).read_bytes(), file_name=f"{path.name}.zip",
-                                 key="export.download")
+    if path.is_dir():  # zipped in memory: the app writes no file outside exports/, not even a temporary one
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part in sorted(p for p in path.rglob("*") if p.is_file()):
+                archive.write(part, part.relative_to(path))
+        left.download_button("Download data (zip)", buffer.getvalue(), file_name=f"{path.name}.zip",
+                             key="export.download")
     else:
         left.download_button("Download data", path.read_bytes(), file_name=path.name, key="export.download")
     right.download_button("Download manifest", manifest_path(path).read_bytes(),
