@@ -84,7 +84,7 @@ if path is not None and path.exists() and manifest_path(path).is_file():
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(p for p in path.rglob("*") if p.is_file()):
-                archive.write(part, part.relative_to(path))
+                archive.writestr(str(part.relative_to(path)), part.read_bytes())
         left.download_button("Download data (zip)", buffer.getvalue(), file_name=f"{path.name}.zip",
                              key="export.download")
     else:

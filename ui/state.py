@@ -31,7 +31,7 @@ def typed_path(label: str, *, key: str, placeholder: str | None = None):
     None when empty; an outside path (absolute, `..`, a symlink out) is an st.error, never opened."""
     paths = app_paths()
     folders = ", ".join(str(d) for d in paths.data)
-    typed = st.text_input(md(label), key=key, placeholder=placeholder,
+    typed = st.text_input(label, key=key, placeholder=placeholder,
                           help=f"A path inside a data folder ({md(folders)}), or relative to it.")
     return guard(paths.readable, typed) if typed.strip() else None
 
