@@ -155,3 +155,13 @@ def test_mix_export_refuses_to_overwrite_without_force(built_dataset, tmp_path):
     forced = CliRunner().invoke(main, ["--workspace", root, "mix", "export", "synth", "m", "--out", str(out),
                                        "--force"])
     assert forced.exit_code == 0 and len(out.read_text().splitlines()) == 5
+
+
+def test_a_bare_streamlit_run_on_a_shared_address_shows_only_how_to_set_a_password(built_dataset, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.delenv("MIXMAP_APP_PASSWORD", raising=False)
+    monkeypatch.setattr(st, "get_option", lambda name: "0.0.0.0" if name == "server.address" else None)
+    at = open_app(built_dataset.workspace.root, monkeypatch, title="mixmap")
+    assert "MIXMAP_APP_PASSWORD" in at.error[0].value and not at.get("plotly_chart")
+    assert not at.text_input  # no password field: there is no password to give
