@@ -7,7 +7,8 @@ import streamlit as st
 from mixmap.ui.auth import logged_in, login_page
 from mixmap.ui.state import ensure_started
 
-st.set_page_config(page_title="mixmap", page_icon=":material/map:", layout="wide")
+# an emoji icon: a :material/...: page icon is fetched from fonts.gstatic.com, off localhost
+st.set_page_config(page_title="mixmap", page_icon="🗺️", layout="wide")
 if not logged_in():
     st.navigation([st.Page(login_page, title="Log in", icon=":material/lock:")],
                   position="hidden").run()

@@ -128,4 +128,4 @@ def shown_text(markdown: str) -> str:
     """Markdown source as the reader sees it: the backslash escapes ui/escape.md adds are taken out."""
     import re
 
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown))
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")  # and the word joiners

@@ -9,12 +9,13 @@ import re
 
 import pytest
 
-from mixmap.ui.escape import html_text, md, plot_text
+from mixmap.ui.escape import JOINER, html_text, md, plot_text
 from tests.conftest import ROOT
 
 HOSTILE = ["<img src=x onerror=alert(1)>", '<a href="http://evil">x</a>', "<script>alert(1)</script>",
            "![x](http://evil/x.png)", "[click](javascript:alert(1))", "http://evil.example/x", "www.evil.example",
-           ":red[red] :material/home: $x^2$", "**bold** _it_ `code`", "a\n# heading\n- item", "\\*not\\*", "&amp;"]
+           ":red[red] :material/home: $x^2$", "**bold** _it_ `code`", "a\n# heading\n- item", "\\*not\\*", "&amp;",
+           "mail bob@example.com", "HTTPS://WWW.EVIL.EXAMPLE", "mailto:x@y.z"]
 # Streamlit calls whose text (first argument, or these keywords) is rendered as markdown
 MARKUP_CALLS = {"markdown", "write", "caption", "info", "warning", "success", "error", "toast", "title", "header",
                 "subheader", "button", "checkbox", "toggle", "radio", "expander", "tabs", "metric", "page_link",
@@ -35,14 +36,17 @@ def test_md_escapes_every_markdown_special(text):
     assert "\n" not in out
     unescaped = re.sub(r"\\.", "", out)  # what is left once every backslash escape is taken out
     assert not re.search(r"[!-/:-@\[-`{-~]", unescaped), out
-    assert re.sub(r"\\(.)", r"\1", out) == " ".join(text.splitlines())  # the same characters, shown as typed
+    shown = re.sub(r"\\(.)", r"\1", out)
+    assert shown.replace(JOINER, "") == " ".join(text.splitlines())  # the same characters, shown as typed
+    assert not re.search(r"(?i)://|www\.|@\w", shown)  # nothing an autolink could start from
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_html_and_plot_text_escape_tags(text):
     for out in (html_text(text), plot_text(text)):
-        assert "<" not in out and ">" not in out and '"' not in out
+        assert "<" not in out and ">" not in out
         assert html.unescape(out) == text
+    assert '"' not in html_text(text) and "&quot;" not in plot_text(text)  # Plotly knows no &quot;
     assert html.unescape(plot_text(text, 5)) == text[:5]  # cut first: never half an entity
 
 
