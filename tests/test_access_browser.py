@@ -124,6 +124,24 @@ def _atime_is_kept(folder: Path) -> bool:
 
 
 # ---- driving every input and button -------------------------------------------------------------------------
+def visit(page, url: str) -> None:
+    """Open a page and wait until its script has drawn it (its title), not just until the app shell is up."""
+    page.goto(url)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=90_000)
+    settle(page)
+
+
+def settle(page, timeout_s: float = 90) -> None:
+    """Wait until the page stops changing: the title is drawn first, and the status widget shows only once
+    a run takes a while, so 'no status widget' alone can be seen before the page's widgets are there."""
+    last, stable, deadline = -1, 0, time.time() + timeout_s
+    while stable < 3 and time.time() < deadline:
+        wait_for_app(page, timeout_ms=int(timeout_s * 1000))
+        count = page.locator('[data-testid="stMain"] [data-testid]').count()
+        stable, last = (stable + 1, last) if count == last else (0, count)
+        page.wait_for_timeout(400)
+
+
 def open_everything(page) -> None:
     """Open every expander and visit every tab, so their widgets are on the page."""
     for summary in page.locator('[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) summary').all():
@@ -162,9 +180,8 @@ def click_every_button(page) -> list[str]:
             page.wait_for_timeout(200)
         open_everything(page)
         buttons = page.locator(BUTTONS)
-        for i in range(buttons.count()):
-            if i >= buttons.count():
-                break
+        i = -1
+        while (i := i + 1) < min(buttons.count(), 40):  # re-counted: a click can add buttons (downloads)
             button = buttons.nth(i)
             name = button.inner_text().strip()
             if not button.is_enabled() or any(n in name for n in NOT_CLICKED):
@@ -191,8 +208,7 @@ def test_no_file_outside_the_allowed_folders_is_created_or_read(shared, tmp_path
         page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
             f if isinstance(f, bytes) else f.encode())))
         for path in PAGES:
-            page.goto(f"{url}/{path}")
-            wait_for_app(page)
+            visit(page, f"{url}/{path}")
             for values in _outside_paths(root, data, outside):
                 for value in values:
                     typed_total += type_everywhere(page, value)
@@ -200,8 +216,7 @@ def test_no_file_outside_the_allowed_folders_is_created_or_read(shared, tmp_path
                 clicked_total += click_every_button(page)
             assert exceptions_on_page(page) == [], (path, exceptions_on_page(page))
         # the refusals are on the page, for the inputs that take a path
-        page.goto(f"{url}/data")
-        wait_for_app(page)
+        visit(page, f"{url}/data")
         type_everywhere(page, "link_out.jsonl")
         assert "outside the folders this app may read" in page.inner_text('[data-testid="stMain"]')
     assert typed_total >= 8 * 8 and len(clicked_total) >= 8, (typed_total, clicked_total)
@@ -250,8 +265,7 @@ def test_hostile_strings_render_as_text_on_every_page(shared):
         page.route(lambda u: not u.startswith((url, "data:", "blob:")), lambda route: route.abort())
         seen = ""
         for path in PAGES:
-            page.goto(f"{url}/{path}")
-            wait_for_app(page)
+            visit(page, f"{url}/{path}")
             if path == "":  # a search whose words are markup: it names the selection in a heading
                 search = page.locator('input[aria-label="Search"]')
                 search.fill(HOSTILE["markdown"])
@@ -280,13 +294,11 @@ def test_every_page_needs_the_password(shared, tmp_path):
     root, _, _ = shared
     with running_app(root, env={"MIXMAP_APP_PASSWORD": "open sesame 42"}) as url, browser_page() as page:
         for path in PAGES:
-            page.goto(f"{url}/{path}")
-            wait_for_app(page)
+            visit(page, f"{url}/{path}")
             main = page.inner_text('[data-testid="stMain"]')
             assert "Password or token" in main and "Export" not in main and "rows" not in main, path
             assert page.locator(".js-plotly-plot").count() == 0
-        page.goto(url)  # (another URL also shows "page not found" over the login page)
-        wait_for_app(page)
+        visit(page, url)  # (another URL also shows "page not found" over the login page)
         page.get_by_label("Password or token").fill("open sesame 4")
         page.get_by_role("button", name="Log in").click()
         page.get_by_text("Wrong password or token.").wait_for(timeout=30_000)
