@@ -108,8 +108,10 @@ def _outside_paths(root: Path, data: Path, outside: Path) -> list[list[str]]:
 
 
 def _tree(folder: Path, skip: Path) -> dict[str, tuple]:
+    """Every file under `folder` but `skip` (the workspace) and the test's own server logs, with size and mtime."""
     return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")
-            if not p.is_relative_to(skip) and not p.is_symlink() and p.is_file()}
+            if not p.is_relative_to(skip) and not p.is_symlink() and p.is_file()
+            and not (p.parent == folder and p.name.startswith("streamlit-"))}
 
 
 def _atime_is_kept(folder: Path) -> bool:
