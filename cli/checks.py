@@ -4,9 +4,12 @@ Each stores its per-row results (slices see them: `mixmap mark NAME --where lang
 `--exclude` marks what it flags exclude in one undoable action (`mixmap undo NAME`)."""
 from __future__ import annotations
 
+import re
+
 import click
 
-from mixmap.cli.common import StageBars, emit, main, workspace_of
+from mixmap.cli.common import POSITIVE, StageBars, emit, main, workspace_of
+from mixmap.core.errors import MixmapError
 
 SHOWN = 20  # flagged rows printed (all of them with --json --all)
 
@@ -27,7 +30,7 @@ def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
 @click.argument("name")
 @click.option("--against", "refs", multiple=True, required=True, metavar="REF",
               help="An eval / reference dataset in the workspace (repeat for several).")
-@click.option("--n", "n", type=int, default=13, show_default=True, help="Words per n-gram (GPT-3 used 13).")
+@click.option("--n", "n", type=POSITIVE, default=13, show_default=True, help="Words per n-gram (GPT-3 used 13).")
 @click.option("--exclude", is_flag=True, help="Mark the contaminated rows exclude (one undoable action).")
 @click.option("--all", "show_all", is_flag=True, help="List every overlap, not the first 20.")
 @click.option("--json", "as_json", is_flag=True)
@@ -66,6 +69,14 @@ def decontaminate(ctx, name, refs, n, exclude, show_all, as_json):
     emit(out, as_json, "\n".join(lines))
 
 
+def _languages(text: str) -> tuple[str, ...]:
+    codes = tuple(k.strip().lower() for k in text.split(",") if k.strip())
+    bad = [c for c in codes if not re.fullmatch(r"[a-z]{2,3}", c)]
+    if not codes or bad:
+        raise MixmapError(f"--keep takes language codes such as en,zh (ISO 639-1), not {text!r}")
+    return codes
+
+
 @main.command()
 @click.argument("name")
 @click.option("--keep", help="Comma-separated languages to keep (ISO 639-1, e.g. en,zh); with --exclude, the "
@@ -77,11 +88,11 @@ def langid(ctx, name, keep, exclude, as_json):
     """Identify the language of every row of NAME (and the share of its main language in mixed rows)."""
     from mixmap.core.checks.dataset import identify_dataset_languages
 
+    kept = _languages(keep) if keep is not None else None  # checked before any work: a typo changes nothing
     dataset = workspace_of(ctx).dataset(name)
     bars = StageBars(not as_json)
     result = identify_dataset_languages(dataset, progress=bars)
     bars.close()
-    kept = tuple(k.strip() for k in keep.split(",") if k.strip()) if keep else None
     if exclude:
         result["excluded"] = _excluded(dataset, "langid", keep=kept)
     top = ", ".join(f"{k} {v:,}" for k, v in list(result["languages"].items())[:8])

@@ -6,6 +6,7 @@ Subcommands live in sibling modules and register on `main`; cli/main.py imports 
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 import click
@@ -23,6 +24,24 @@ class MixmapGroup(click.Group):
         except MixmapError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
+
+
+class NumberRange(click.FloatRange):
+    """A float option that refuses nan (click's FloatRange lets it through every comparison)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if isinstance(number, float) and math.isnan(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
+COUNT = click.IntRange(min=0)  # how many to list or print (0: none)
+POSITIVE = click.IntRange(min=1)  # sizes that must be at least one: batch sizes, k, n, budgets
+SIMILARITY = NumberRange(0.0, 1.0, min_open=True)  # similarity thresholds in (0, 1]
+SHARE = NumberRange(0.0, 1.0)
+PERCENTILE = NumberRange(0.0, 100.0)
+SEED = click.IntRange(min=0)
 
 
 def _plain(value):
@@ -82,6 +101,38 @@ def main(ctx: click.Context, workspace: str | None, tables: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
     ctx.obj["tables"] = tables
+
+
+def _root_option(ctx: click.Context, param: click.Parameter, value):
+    """--workspace / --tables given after the subcommand: the same as before it (and stronger than the env)."""
+    if value is not None:
+        ctx.ensure_object(dict)
+        ctx.obj[param.name] = str(value)
+    return value
+
+
+def add_root_options(command: click.Command) -> None:
+    """Give every subcommand (nested ones too) the group's --workspace and --tables, so `mixmap list
+    --workspace W` works as `mixmap --workspace W list` does: the README says every command takes them."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_root_options(sub)
+    if command is main or any(p.name == "workspace" for p in command.params):
+        return
+    command.params += [
+        click.Option(["--workspace"], type=click.Path(file_okay=False), expose_value=False, callback=_root_option,
+                     help="Workspace folder (the same as `mixmap --workspace`)."),
+        click.Option(["--tables"], metavar="URI", expose_value=False, callback=_root_option,
+                     help="Where the Lance tables live (the same as `mixmap --tables`)."),
+    ]
+
+
+def split_ids(text: str, *, option: str = "--ids") -> list[str]:
+    """Comma-separated row ids; an option given with no id in it is a mistake, not "no rows"."""
+    ids = [i.strip() for i in text.split(",") if i.strip()]
+    if not ids:
+        raise MixmapError(f"{option} lists no row ids; give id1,id2,...")
+    return ids
 
 
 def where_condition(column: str, op: str, value: str) -> list:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from mixmap.cli.common import StageBars, emit, main, workspace_of
+from mixmap.cli.common import COUNT, PERCENTILE, StageBars, emit, main, workspace_of
 from mixmap.core.errors import MixmapError
 
 
@@ -63,8 +63,8 @@ def reference_list(ctx, name, as_json):
 @click.option("--reference", "ref", required=True, help="A reference set of NAME (see `mixmap reference list`).")
 @click.option("--unit", type=click.Choice(["cluster", "cell", "map_cluster", "all"]), default="cluster",
               show_default=True, help="Gap units: joint clusters, map grid cells, NAME's own clusters, or all.")
-@click.option("--top", default=10, show_default=True, help="How many gaps to list per unit.")
-@click.option("--percentile", default=90.0, show_default=True,
+@click.option("--top", type=COUNT, default=10, show_default=True, help="How many gaps to list per unit.")
+@click.option("--percentile", type=PERCENTILE, default=90.0, show_default=True,
               help="Radius r = this percentile of NAME's nearest-neighbour distances.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -92,7 +92,7 @@ def coverage(ctx, name, ref, unit, top, percentile, as_json):
 @click.argument("name")
 @click.option("--spec", "spec_ref", required=True,
               help="A YAML spec file (saved to the workspace), or the name of a spec saved before.")
-@click.option("--rows", default=5, show_default=True, help="Closest rows to list per capability.")
+@click.option("--rows", type=COUNT, default=5, show_default=True, help="Closest rows to list per capability.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def spec(ctx, name, spec_ref, rows, as_json):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from mixmap.cli.common import emit, main, workspace_of
+from mixmap.cli.common import COUNT, SIMILARITY, emit, main, workspace_of
 from mixmap.core.dedup.dataset import METHODS
 from mixmap.core.dedup.groups import KEEP_POLICIES
 
@@ -12,16 +12,16 @@ from mixmap.core.dedup.groups import KEEP_POLICIES
 @click.argument("name")
 @click.option("--method", type=click.Choice(METHODS), default="minhash", show_default=True,
               help="exact: same normalised text; minhash: word 3-gram Jaccard; semantic: embedding cosine.")
-@click.option("--threshold", type=float, help="Group rows at or above this similarity "
+@click.option("--threshold", type=SIMILARITY, help="Group rows at or above this similarity "
               "(default: exact 1.0, minhash 0.5, semantic 0.9).")
 @click.option("--keep", type=click.Choice(KEEP_POLICIES), default="first", show_default=True,
               help="Which row of a group to keep (quality: signals' quality_score, or lowest slop_score).")
 @click.option("--apply", "do_apply", is_flag=True,
               help="Mark all but each group's keeper exclude (one undoable action).")
 @click.option("--recompute", is_flag=True, help="Find the candidate pairs again even if they are stored.")
-@click.option("--candidate-threshold", type=float,
+@click.option("--candidate-threshold", type=SIMILARITY,
               help="Store pairs down to this similarity (default: minhash 0.4, semantic 0.8).")
-@click.option("--limit", default=10, show_default=True, help="Groups to print (text output; --json lists all).")
+@click.option("--limit", type=COUNT, default=10, show_default=True, help="Groups to print (text output; --json lists all).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def dedup(ctx, name, method, threshold, keep, do_apply, recompute, candidate_threshold, limit, as_json):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from mixmap.cli.common import emit, main, where_condition, workspace_of
+from mixmap.cli.common import emit, main, split_ids, where_condition, workspace_of
 from mixmap.core.errors import MixmapError
 from mixmap.core.store.marks import apply_marks, marks_version
 
@@ -29,17 +29,17 @@ def mark(ctx, name, ids, ids_file, where, slice_name, mark, tags, message, as_js
 
     dataset = workspace_of(ctx).dataset(name)
     chosen: list[str] = []
-    if ids:
-        chosen += [i.strip() for i in ids.split(",") if i.strip()]
+    if ids is not None:
+        chosen += split_ids(ids)
     if ids_file:
         chosen += [line.strip() for line in ids_file if line.strip()]
     if where:  # resolved as a slice: mixmap.core.store.filters quotes what reaches LanceDB
         chosen += slice_ids(dataset, {"and": [{"where": where_condition(c, op, v)} for c, op, v in where]})
-    if slice_name:
+    if slice_name is not None:
         chosen += slice_ids(dataset, {"slice": slice_name})
     if mark is None and not tags:
         raise MixmapError("say what to do: --include, --exclude, --clear and/or --tag T")
-    if not (ids or ids_file or where or slice_name):
+    if ids is None and not (ids_file or where or slice_name is not None):
         raise MixmapError("say which rows: --ids, --ids-file, --where or --slice")
     known = set(dataset.read_rows(["id"], ids=chosen).column("id").to_pylist())
     unknown = [i for i in chosen if i not in known]

@@ -6,7 +6,18 @@ from pathlib import Path
 
 import click
 
-from mixmap.cli.common import emit, force_option, main, refuse_overwrite, where_condition, workspace_of
+from mixmap.cli.common import (
+    COUNT,
+    POSITIVE,
+    SEED,
+    emit,
+    force_option,
+    main,
+    refuse_overwrite,
+    split_ids,
+    where_condition,
+    workspace_of,
+)
 from mixmap.core.errors import MixmapError
 from mixmap.core.store.filters import validate_name
 
@@ -14,7 +25,7 @@ from mixmap.core.store.filters import validate_name
 # ---- marks history --------------------------------------------------------------------------------------
 @main.command()
 @click.argument("name")
-@click.option("--diff", nargs=2, type=int, metavar="A B", help="What changed from version A to B, by cluster and source.")
+@click.option("--diff", nargs=2, type=COUNT, metavar="A B", help="What changed from version A to B, by cluster and source.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def history(ctx, name, diff, as_json):
@@ -77,7 +88,7 @@ def slice_group():
               help="Condition on a row, frame, marks or metadata column (repeat: AND, or OR with --any).")
 @click.option("--fts", help="Full-text query (LanceDB native index; any word matches).")
 @click.option("--semantic", help="Query text: the --k nearest rows by embedding.")
-@click.option("--k", default=100, show_default=True, help="Rows for --semantic.")
+@click.option("--k", type=POSITIVE, default=100, show_default=True, help="Rows for --semantic.")
 @click.option("--ids", help="Comma-separated row ids.")
 @click.option("--spec", "spec", help="A slice definition as JSON (see core/slices.py).")
 @click.option("--any", "any_", is_flag=True, help="Combine the parts with OR instead of AND.")
@@ -89,9 +100,9 @@ def slice_save(ctx, name, slice_name, where, fts, semantic, k, ids, spec, any_, 
     from mixmap.core.curate.slices import save_slice, slice_ids
 
     parts = [{"where": where_condition(*w)} for w in where]
-    parts += [{"fts": fts}] if fts else []
-    parts += [{"semantic": semantic, "k": k}] if semantic else []
-    parts += [{"ids": [i.strip() for i in ids.split(",") if i.strip()]}] if ids else []
+    parts += [{"fts": fts}] if fts is not None else []  # an empty query is refused by check_slice
+    parts += [{"semantic": semantic, "k": k}] if semantic is not None else []
+    parts += [{"ids": split_ids(ids)}] if ids is not None else []
     if spec:
         try:
             parts.append(json.loads(spec))
@@ -136,9 +147,9 @@ def mix_group():
               help="e.g. slice=python,strategy=stratified,rows=200,cap=20,floor=2 (repeatable).")
 @click.option("--spec", "spec_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A recipe file (JSON or YAML) instead of --component options.")
-@click.option("--budget-tokens", type=int, help="Token budget shared by weighted components.")
-@click.option("--budget-rows", type=int, help="Row budget shared by weighted components.")
-@click.option("--seed", default=0, show_default=True)
+@click.option("--budget-tokens", type=POSITIVE, help="Token budget shared by weighted components.")
+@click.option("--budget-rows", type=POSITIVE, help="Row budget shared by weighted components.")
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--marked", type=click.Choice(["exclude", "include", "any"]), default="exclude", show_default=True,
               help="exclude: leave out rows marked exclude; include: only included rows; any: ignore marks.")
 @click.option("--tokenizer", help="A tokenizer.json (or a folder with one) to count tokens; default: MiniLM's.")
@@ -146,7 +157,7 @@ def mix_group():
 @click.pass_context
 def mix_create(ctx, name, mix_name, components, spec_file, budget_tokens, budget_rows, seed, marked, tokenizer, as_json):
     """Save mix MIX_NAME of dataset NAME and print its components' counts."""
-    from mixmap.core.curate.mixes import build_mix, parse_component, save_mix
+    from mixmap.core.curate.mixes import build_mix, check_recipe, parse_component, save_mix
 
     if spec_file:
         import yaml
@@ -157,16 +168,17 @@ def mix_create(ctx, name, mix_name, components, spec_file, budget_tokens, budget
             raise MixmapError(f"{spec_file} is not valid JSON / YAML: {exc}") from None
         recipe = dict(recipe or {}, name=mix_name)
     elif components:
-        if budget_tokens and budget_rows:
+        if budget_tokens is not None and budget_rows is not None:
             raise MixmapError("give --budget-tokens or --budget-rows, not both")
-        budget = {"tokens": budget_tokens} if budget_tokens else {"rows": budget_rows} if budget_rows else None
+        budget = ({"tokens": budget_tokens} if budget_tokens is not None else
+                  {"rows": budget_rows} if budget_rows is not None else None)
         recipe = {"name": mix_name, "seed": seed, "marked": marked, "budget": budget, "tokenizer": tokenizer,
                   "components": [parse_component(c) for c in components]}
     else:
         raise MixmapError("give --component (repeatable) or --spec FILE")
     dataset = workspace_of(ctx).dataset(name)
-    saved = save_mix(dataset, recipe)
-    summary = build_mix(dataset, saved).summary()
+    summary = build_mix(dataset, check_recipe(recipe)).summary()  # built first: a mix that cannot build is not saved
+    save_mix(dataset, recipe)
     emit(summary, as_json, _summary_text(name, summary))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mixmap.cli.common import StageBars, emit, main, workspace_of
+from mixmap.cli.common import COUNT, SHARE, StageBars, emit, main, workspace_of
 from mixmap.core.errors import MixmapError
 
 SLOP_THRESHOLD = 0.5  # mixmap.core.quality.scoring.SLOP_THRESHOLD, repeated so `mixmap --help` stays fast
@@ -39,9 +39,9 @@ def score(ctx, name, weights_file, as_json):
 
 @main.command()
 @click.argument("name")
-@click.option("--threshold", type=float, default=SLOP_THRESHOLD, show_default=True,
+@click.option("--threshold", type=SHARE, default=SLOP_THRESHOLD, show_default=True,
               help="A row counts as slop above this score (share_above).")
-@click.option("--top", type=int, default=10, show_default=True, help="How many clusters to list.")
+@click.option("--top", type=COUNT, default=10, show_default=True, help="How many clusters to list.")
 @click.option("--taught", is_flag=True, help="Rank by the taught score (after labelling rows in the app).")
 @click.option("--against", metavar="DATASET", help="Over-used phrases against this dataset, not the rest of NAME.")
 @click.option("--json", "as_json", is_flag=True)

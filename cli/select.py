@@ -5,15 +5,15 @@ import json
 
 import click
 
-from mixmap.cli.common import emit, main, workspace_of
+from mixmap.cli.common import COUNT, NumberRange, emit, main, workspace_of
 from mixmap.core.errors import MixmapError
 
 
 @main.command()
 @click.argument("name")
-@click.option("--box", nargs=4, type=float, metavar="X0 Y0 X1 Y1", help="Rectangle in map coordinates.")
+@click.option("--box", nargs=4, type=NumberRange(), metavar="X0 Y0 X1 Y1", help="Rectangle in map coordinates.")
 @click.option("--polygon", type=click.File("r"), help='JSON file: {"x": [...], "y": [...]} or [[x, y], ...].')
-@click.option("--limit", default=20, show_default=True, help="How many rows to print.")
+@click.option("--limit", type=COUNT, default=20, show_default=True, help="How many rows to print.")
 @click.option("--ids-only", is_flag=True, help="Print every selected id (one per line, or a JSON list).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -38,7 +38,7 @@ def select(ctx, name, box, polygon, limit, ids_only, as_json):
 @click.option("--by", type=click.Choice(["words", "text", "meaning"]), default="words", show_default=True,
               help="words: full-text (BM25, every word); text: exact substring; meaning: nearest embeddings.")
 @click.option("-k", "--k", "k", default=100, show_default=True, help="At most this many rows.")
-@click.option("--limit", default=20, show_default=True, help="How many rows to print.")
+@click.option("--limit", type=COUNT, default=20, show_default=True, help="How many rows to print.")
 @click.option("--ids-only", is_flag=True, help="Print every matching id (one per line, or a JSON list).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -46,6 +46,8 @@ def search(ctx, name, query, by, k, limit, ids_only, as_json):
     """Rows of NAME matching QUERY, best first (pipe --ids-only into `mixmap mark --ids-file -`)."""
     from mixmap.core.explore.search import search_rows
 
+    if not query.strip():
+        raise MixmapError("QUERY is empty; give the words, text or meaning to search for")
     result = search_rows(workspace_of(ctx).dataset(name), query, by=by, k=k, show=limit)
     if ids_only:
         emit(result["ids"], as_json, "\n".join(result["ids"]))

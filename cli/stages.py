@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mixmap.cli.common import StageBars, emit, force_option, main, refuse_overwrite, workspace_of
+from mixmap.cli.common import POSITIVE, StageBars, emit, force_option, main, refuse_overwrite, workspace_of
 from mixmap.core.errors import MixmapError
 
 
@@ -62,7 +62,7 @@ def _embedder(ctx, model: str | None, fast: bool):
 @click.argument("name")
 @click.option("--model", help="sentence-transformers model name or local path (default all-MiniLM-L6-v2).")
 @click.option("--fast", is_flag=True, help="Static model distilled from MiniLM: ~30-50x faster on CPU.")
-@click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
+@click.option("--batch-size", type=POSITIVE, default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
 @click.option("--ray", "use_ray", is_flag=True, help="Embed with Ray Data actors (local Ray, or --address).")
 @click.option("--address", help="Ray cluster address (e.g. ray://head:10001); implies --ray.")
 @click.option("--json", "as_json", is_flag=True)
@@ -118,7 +118,7 @@ def cluster(ctx, name, as_json):
 @click.option("--model", help="sentence-transformers model name or local path.")
 @click.option("--fast", is_flag=True, help="Use the fast static model.")
 @click.option("--recluster", is_flag=True, help="Cluster again even if nothing changed.")
-@click.option("--batch-size", default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
+@click.option("--batch-size", type=POSITIVE, default=512, show_default=True, help="Texts per written batch (a crash loses at most one).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def build(ctx, name, model, fast, recluster, batch_size, as_json):
@@ -196,7 +196,7 @@ def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, for
 
 
 @main.command()
-@click.option("--port", default=8501, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Listen address (localhost by default). Any other needs a password: MIXMAP_APP_PASSWORD, "
                    "or --token.")

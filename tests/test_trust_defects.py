@@ -149,7 +149,7 @@ def _snapshot(*paths: Path) -> dict:
 
 def test_replay_without_out_leaves_the_original_export_alone(tmp_path):
     """Without --out the replay wrote over the export and its manifest; now it writes elsewhere and compares."""
-    ws, ds, out = _exported(tmp_path)
+    ws, _ds, out = _exported(tmp_path)
     before = _snapshot(out, manifest_path(out))
     result = replay_manifest(ws, manifest_path(out))
     assert result["identical"]
@@ -209,3 +209,19 @@ def test_noop_reingest_keeps_the_source_order_and_the_replay(tmp_path):
     assert result["steps"] == ["ingested sources"]
     assert result["identical"], result
     assert (tmp_path / "replayed.jsonl").read_bytes() == out.read_bytes()
+
+
+def test_the_app_replay_button_leaves_the_original_export_alone(tmp_path, monkeypatch):
+    """The Export page's Replay button called replay without `out`, which wrote over the export it checked."""
+    from tests.conftest import open_app
+
+    ws, ds, _ = _exported(tmp_path)
+    out = ws.root / "exports" / "out.jsonl"  # the app replays the manifests in its own exports folder
+    export_rows(ds, out, extra_frames=())
+    before = _snapshot(out, manifest_path(out))
+    app = open_app(ws.root, monkeypatch, page="pages/export.py")
+    app.selectbox(key="export.replay_path").set_value(manifest_path(out).name).run()
+    app.button(key="export.replay").click().run()
+    assert not app.exception
+    assert "Byte-identical" in app.success[-1].value and str(out) not in app.success[-1].value
+    assert _snapshot(out, manifest_path(out)) == before

@@ -41,7 +41,7 @@ def numeric_names(tmp_path):
 
 def test_numeric_looking_source_tag_and_meta_are_selectable(numeric_names):
     """`--where source = 2024` failed with "Received literal Int64"."""
-    ws, ds, ids = numeric_names
+    _ws, ds, ids = numeric_names
     assert len(slice_ids(ds, {"where": ["source", "=", 2024]})) == 3
     assert len(slice_ids(ds, {"where": ["source", "in", [2024, 7.5]]})) == 3
     assert len(slice_ids(ds, {"where": ["source", "!=", 2024]})) == 2
@@ -52,7 +52,7 @@ def test_numeric_looking_source_tag_and_meta_are_selectable(numeric_names):
 
 
 def test_where_on_the_command_line_keeps_what_was_typed(numeric_names):
-    ws, ds, ids = numeric_names
+    ws, _ds, _ids = numeric_names
     runner = CliRunner()
     for value, rows in (("2024", 3), ("007", 2), ("2024,007", 5)):
         op = "in" if "," in value else "="
@@ -86,8 +86,8 @@ def test_fit_value_follows_the_column_type():
 
 
 def test_a_text_value_on_a_number_column_is_a_clear_error(numeric_names):
-    ws, ds, ids = numeric_names
-    with pytest.raises(MixmapError, match="row_index holds numbers; 'abc' is not a number"):
+    _ws, ds, _ids = numeric_names
+    with pytest.raises(MixmapError, match="cannot filter row_index: it holds numbers, and 'abc' is not a number"):
         slice_ids(ds, {"where": ["row_index", "=", "abc"]})
 
 

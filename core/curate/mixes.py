@@ -24,6 +24,7 @@ A recipe is data (JSON / YAML), saved in datasets/<name>/mixes/<mix>.json:
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,18 +60,41 @@ VECTOR_STRATEGIES = ("diversity",)
 
 
 # ---- recipes --------------------------------------------------------------------------------------------
+def _number(value, *, what: str, integer: bool = True, minimum: float | None = None) -> int | float:
+    """A recipe number (from YAML, JSON or `--component rows=200`), or MixError naming the part."""
+    kind = "a whole number" if integer else "a number"
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value  # exact, however large (a seed)
+    elif isinstance(value, float | str) and not isinstance(value, bool):
+        for cast in (int, float) if isinstance(value, str) else (float,):
+            try:
+                number = cast(value)
+                break
+            except ValueError:
+                continue
+    if number is None or isinstance(number, float) and (not math.isfinite(number)
+                                                         or integer and not number.is_integer()):
+        raise MixError(f"{what} must be {kind}, not {value!r}")
+    if minimum is not None and number < minimum:
+        raise MixError(f"{what} must be at least {minimum:g}, not {value!r}")
+    return int(number) if integer else float(number)
+
+
 def check_recipe(recipe: Mapping) -> dict:
     """Validate and normalise a recipe: slice names become {"slice": name}, strategies dicts, seeds explicit."""
     if not isinstance(recipe, Mapping):
         raise MixError("a mix recipe is a dict with a name and a list of components")
-    out = {"name": validate_name(str(recipe.get("name", "")), what="mix name"), "seed": int(recipe.get("seed", 0)),
+    out = {"name": validate_name(str(recipe.get("name", "")), what="mix name"),
+           "seed": _number(recipe.get("seed", 0), what="seed", minimum=0),
            "marked": recipe.get("marked", "exclude"), "marks_version": recipe.get("marks_version"),
            "budget": recipe.get("budget"), "tokenizer": recipe.get("tokenizer")}
     if out["marked"] not in MARKED:
         raise MixError(f"marked must be one of {', '.join(MARKED)}, not {out['marked']!r}")
     budget = out["budget"]
     if budget is not None and (not isinstance(budget, Mapping) or len(budget) != 1
-                               or next(iter(budget)) not in ("rows", "tokens") or int(next(iter(budget.values()))) <= 0):
+                               or next(iter(budget)) not in ("rows", "tokens")
+                               or _number(next(iter(budget.values())), what="the budget") <= 0):
         raise MixError('budget is {"rows": N} or {"tokens": N} with N > 0')
     components = recipe.get("components") or []
     if not isinstance(components, list) or not components:
@@ -78,6 +102,8 @@ def check_recipe(recipe: Mapping) -> dict:
     out["components"] = []
     names = set()
     for i, comp in enumerate(components):
+        if not isinstance(comp, Mapping):
+            raise MixError(f"component {i + 1} is not a dict of slice, strategy and quota, but {comp!r:.60}")
         comp = dict(comp)
         name = validate_name(str(comp.get("name") or f"c{i + 1}"), what="component name")
         if name in names:
@@ -94,9 +120,13 @@ def check_recipe(recipe: Mapping) -> dict:
         quotas = [q for q in QUOTAS if comp.get(q) is not None]
         if len(quotas) > 1:
             raise MixError(f"component {name}: give one of rows, tokens or weight, not {' and '.join(quotas)}")
-        entry = {"name": name, "slice": piece, "strategy": strategy, "seed": int(comp.get("seed", out["seed"] + i))}
+        for key in ("cap", "floor"):
+            if strategy.get(key) is not None:
+                strategy[key] = _number(strategy[key], what=f"component {name}: {key}", minimum=0)
+        entry = {"name": name, "slice": piece, "strategy": strategy,
+                 "seed": _number(comp.get("seed", out["seed"] + i), what=f"component {name}: seed", minimum=0)}
         for q in quotas:
-            value = float(comp[q]) if q == "weight" else int(comp[q])
+            value = _number(comp[q], what=f"component {name}: {q}", integer=q != "weight")
             if value <= 0:
                 raise MixError(f"component {name}: {q} must be positive")
             entry[q] = value
@@ -110,6 +140,8 @@ def parse_component(text: str) -> dict:
     """CLI shorthand "slice=python,strategy=stratified,rows=200,cap=20,floor=2" -> a component dict."""
     comp: dict[str, Any] = {}
     strategy: dict[str, Any] = {}
+    if not text.strip():
+        raise MixError("--component is empty; give e.g. slice=python,rows=200")
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, value = part.partition("=")
         if not sep:
@@ -122,7 +154,7 @@ def parse_component(text: str) -> dict:
         elif key in ("by", "allocation", "score"):
             strategy[key] = value
         elif key in ("cap", "floor"):
-            strategy[key] = int(value)
+            strategy[key] = _number(value, what=f"--component {key}", minimum=0)
         elif key == "invert":
             strategy[key] = value.lower() in ("1", "true", "yes")
         else:

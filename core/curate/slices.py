@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mixmap.core.errors import MixmapError
-from mixmap.core.store.filters import OPERATORS, Condition, all_of, fit_value, validate_name
+from mixmap.core.store.filters import OPERATORS, Condition, fit_value, validate_name
 from mixmap.core.store.marks import read_marks
 from mixmap.core.store.tables import ROW_COLUMNS, ROWS_SCHEMA
 

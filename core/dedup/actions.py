@@ -16,6 +16,7 @@ from mixmap.core.dedup.dataset import (
     regroup,
 )
 from mixmap.core.dedup.finders import FINDERS
+from mixmap.core.errors import MixmapError
 from mixmap.core.store.marks import apply_marks, marks_version, read_marks
 
 
@@ -37,6 +38,8 @@ def group_duplicates(dataset, *, method: str, threshold: float | None = None, po
     The stored marks come first: a group's keeper is never a row the curator excluded while a copy is not
     excluded, and rows marked include are all kept (the policy picks among the rest)."""
     threshold = FINDERS[_check_method(method)].default_threshold if threshold is None else float(threshold)
+    if not 0.0 < threshold <= 1.0:  # also refuses nan
+        raise MixmapError(f"a duplicate threshold is a similarity in (0, 1], not {threshold!r}")
     stored = stored or load_pairs(dataset, method)
     quality = None
     if policy == "quality":

@@ -13,6 +13,10 @@ class SentenceTransformerEmbedder:
     """Any sentence-transformers model: the default offline MiniLM, a hub name already cached, or a path."""
 
     def __init__(self, model: str | None = None, *, device: str | None = None, batch_size: int | None = None):
+        if model and model.startswith(("/", "./", "../", "~")) and not os.path.isdir(os.path.expanduser(model)):
+            # a path that is not there: say so now, before a build starts (a hub name is checked on load)
+            raise EmbedError(f"model folder {model} does not exist; pass a local sentence-transformers folder, or "
+                             "omit --model to use the built-in all-MiniLM-L6-v2")
         self.model_ref = model or DEFAULT_MODEL
         self.name = self.model_ref if model else DEFAULT_MODEL
         self.device = device

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from mixmap.core.curate.mixes import VECTOR_STRATEGIES
@@ -64,8 +65,8 @@ def _replay_target(manifest: dict, manifest_file: Path, out: str | Path | None) 
     recorded = Path(manifest["output"].get("path") or name)
     if recorded.is_absolute():
         checked.add(recorded.resolve())
-    if out is None:
-        return Path(tempfile.mkdtemp(prefix="mixmap-replay-")) / (recorded.name or name)
+    if out is None:  # a fresh folder, made by the export itself: a replay that fails early leaves nothing
+        return Path(tempfile.gettempdir()) / f"mixmap-replay-{uuid.uuid4().hex[:16]}" / (recorded.name or name)
     target = Path(out)
     if target.resolve() in checked or os.path.lexists(target):
         raise MixError(f"replaying would write over {target}; a replay writes a new file and compares it with the "

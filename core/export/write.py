@@ -69,6 +69,8 @@ def export_rows(
     fmt = fmt or out.suffix.lstrip(".").lower() or "jsonl"
     if fmt not in FORMATS:
         raise MixmapError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if out.is_dir() and fmt != "hf":
+        raise MixmapError(f"{out} is a folder; give --out a file path (a folder only with --format hf)")
     rows = dataset.read_rows(["id", "source", "text", "meta"])
     total = rows.num_rows
     if ids is not None:
@@ -89,10 +91,13 @@ def export_rows(
             frame = _keep_integer_columns(frame, joined.schema)
     records = _records(frame)
     redaction = _redact(records) if redact else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # The old manifest goes just before the new file takes its place: a crash in between leaves an export with
-    # no manifest (rerun the export), never a manifest that describes another file.
-    _write_atomic(out, records, fmt, stale=manifest_path(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # The old manifest goes just before the new file takes its place: a crash in between leaves an export
+        # with no manifest (rerun the export), never a manifest that describes another file.
+        _write_atomic(out, records, fmt, stale=manifest_path(out))
+    except OSError as exc:  # a read-only folder, a path under a file, a full disk: the export is not written
+        raise MixmapError(f"cannot write {out}: {exc.strerror or exc}; choose another --out") from None
     by_source = frame["source"].value_counts().sort_index().to_dict() if len(frame) else {}
     meta = dataset.meta
     manifest = {

@@ -19,18 +19,15 @@ import pyarrow as pa
 from mixmap.core.errors import IngestError
 from mixmap.core.store.atomic import file_sha256  # noqa: F401  (re-exported: ingest records it per source)
 
-
 # Columns that hold a list of chat turns (role / content, or ShareGPT's from / value).
 CHAT_COLUMNS = ("messages", "conversations", "conversation", "dialogue")
 
 
 def is_chat_record(record: dict) -> bool:
     """True when a JSON object is one chat (a chat column holding turn objects), not a wrapper of rows."""
-    for key, value in record.items():
-        if str(key).lower() in CHAT_COLUMNS and isinstance(value, list) and value:
-            if all(isinstance(t, dict) and ({"role", "from"} & set(t)) for t in value):
-                return True
-    return False
+    return any(str(key).lower() in CHAT_COLUMNS and isinstance(value, list) and value
+               and all(isinstance(t, dict) and ({"role", "from"} & set(t)) for t in value)
+               for key, value in record.items())
 
 
 @dataclass(frozen=True)

@@ -82,14 +82,12 @@ def in_list(column: str, values: Iterable[object], *, allowed: Iterable[str] | N
 
 
 def between(column: str, low: float, high: float, *, allowed: Iterable[str] | None = None) -> str:
+    """Both ends included; ints stay ints (DataFusion refuses a float literal against an integer column)."""
     col = quote_column(column, allowed=allowed)
-    bounds = []
     for bound in (low, high):
-        try:
-            bounds.append(float(bound))
-        except (TypeError, ValueError):
-            raise FilterError(f'"between" on {column} takes two numbers, not {bound!r}') from None
-    return f"({col} >= {sql_literal(bounds[0])} AND {col} <= {sql_literal(bounds[1])})"
+        if isinstance(bound, bool) or not isinstance(bound, int | float | str):
+            raise FilterError(f'"between" on {column} takes two numbers (or two texts), not {bound!r}')
+    return f"({col} >= {sql_literal(low)} AND {col} <= {sql_literal(high)})"
 
 
 def contains(column: str, text: str, *, allowed: Iterable[str] | None = None) -> str:
@@ -161,7 +159,7 @@ def _number_of(text: str, column: str) -> int | float:
             continue
         if math.isfinite(number):
             return number
-    raise FilterError(f"{column} holds numbers; {text!r} is not a number")
+    raise FilterError(f"cannot filter {column}: it holds numbers, and {text!r} is not a number")
 
 
 def fit_value(value: object, column_type: pa.DataType | None, *, column: str = "this column") -> object:
