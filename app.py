@@ -1,9 +1,18 @@
-"""mixmap's Streamlit entry point: the router only. Run with `mixmap app` or `streamlit run app.py`."""
+"""mixmap's Streamlit entry point: the router only. Run with `mixmap app` or `streamlit run app.py`.
+
+When the app has a password (a shared app, `mixmap app --host ...`), a session that has not given it is
+routed to the login page only: no page script runs for it, whatever URL it opens (ui/auth.py)."""
 import streamlit as st
 
+from mixmap.ui.auth import logged_in, login_page
 from mixmap.ui.state import ensure_started
 
-st.set_page_config(page_title="mixmap", page_icon=":material/map:", layout="wide")
+# an emoji icon: a :material/...: page icon is fetched from fonts.gstatic.com, off localhost
+st.set_page_config(page_title="mixmap", page_icon="🗺️", layout="wide")
+if not logged_in():
+    st.navigation([st.Page(login_page, title="Log in", icon=":material/lock:")],
+                  position="hidden").run()
+    st.stop()
 ensure_started()
 st.navigation(
     [

@@ -183,3 +183,14 @@ def where_condition(column: str, op: str, value: str) -> list:
     if op in ("in", "between"):
         return [column, op, [parse_value(v.strip()) for v in value.split(",")]]
     return [column, op, parse_value(value)]
+
+
+force_option = click.option("--force", is_flag=True, help="Overwrite --out (and its manifest) if it exists.")
+
+
+def refuse_overwrite(out, force: bool) -> None:
+    """Exports never replace a file by surprise: an existing --out needs --force (checked before any work)."""
+    from pathlib import Path
+
+    if out is not None and not force and (Path(out).exists() or Path(out).is_symlink()):
+        raise MixmapError(f"{out} already exists; pass --force to overwrite it, or choose another --out")

@@ -6,7 +6,18 @@ from pathlib import Path
 
 import click
 
-from mixmap.cli.common import COUNT, POSITIVE, SEED, emit, main, split_ids, where_condition, workspace_of
+from mixmap.cli.common import (
+    COUNT,
+    POSITIVE,
+    SEED,
+    emit,
+    force_option,
+    main,
+    refuse_overwrite,
+    split_ids,
+    where_condition,
+    workspace_of,
+)
 from mixmap.core.errors import MixmapError
 from mixmap.core.store.filters import validate_name
 
@@ -236,12 +247,15 @@ def mix_compare(ctx, name, mix_a, mix_b, as_json):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet", "csv", "hf"]), default=None,
               help="Default: from the file suffix, else jsonl; hf = a Hugging Face datasets folder.")
 @click.option("--with-signals", is_flag=True, help="Add the quality signal columns.")
+@force_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def mix_export(ctx, name, mix_name, out, fmt, with_signals, as_json):
+def mix_export(ctx, name, mix_name, out, fmt, with_signals, force, as_json):
     """Export mix MIX_NAME with a replayable manifest (mixmap export --manifest FILE)."""
     from mixmap.core.export.mix import export_mix
     from mixmap.core.export.write import manifest_path
+
+    refuse_overwrite(out, force)
 
     frames = ("clusters", "signals") if with_signals else ("clusters",)
     manifest = export_mix(workspace_of(ctx).dataset(name), mix_name, out, fmt=fmt, extra_frames=frames)

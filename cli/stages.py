@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mixmap.cli.common import POSITIVE, StageBars, emit, main, workspace_of
+from mixmap.cli.common import POSITIVE, StageBars, emit, force_option, main, refuse_overwrite, workspace_of
 from mixmap.core.errors import MixmapError
 
 
@@ -179,11 +179,16 @@ def list_datasets(ctx, as_json):
               "secrets with typed placeholders (<EMAIL>, ...); the manifest records it and replay redacts again.")
 @click.option("--manifest", "manifest_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Replay this manifest (re-ingesting its sources if the dataset is missing) and check the bytes.")
+@force_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, as_json):
-    """Export NAME's curated rows with a manifest beside the file, or replay a manifest byte for byte."""
+def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, force, as_json):
+    """Export NAME's curated rows with a manifest beside the file, or replay a manifest byte for byte.
+
+    An existing --out is never overwritten without --force (a replay writes a new file and never overwrites)."""
     from mixmap.core.export.write import export_rows, manifest_path
+
+    refuse_overwrite(out, force)
 
     if manifest_file:
         from mixmap.core.export.replay import replay_manifest
@@ -212,19 +217,46 @@ def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, as_
 
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Listen address (localhost by default).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Listen address (localhost by default). Any other needs a password: MIXMAP_APP_PASSWORD, "
+                   "or --token.")
+@click.option("--data-dir", "data_dirs", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder the app may read data files from (repeatable; none by default: uploads only). "
+                   "Env MIXMAP_DATA_DIRS.")
+@click.option("--token", "make_token", is_flag=True,
+              help="Generate a random token, print it with the link, and ask for it (as Jupyter does).")
 @click.pass_context
-def app(ctx, port, host):
-    """Start the Streamlit app (opens on the bundled sample when the workspace is empty)."""
+def app(ctx, port, host, data_dirs, make_token):
+    """Start the Streamlit app (opens on the bundled sample when the workspace is empty).
+
+    The app reads only uploads and the --data-dir folders and writes only under WORKSPACE/exports/.
+    """
     import os
+    import secrets
     import subprocess
 
+    from mixmap.core.settings import is_loopback, setting
+
+    password = setting("MIXMAP_APP_PASSWORD")
+    if make_token and not password:
+        password = secrets.token_urlsafe(32)
+    if not password and not is_loopback(host):
+        raise MixmapError(f"--host {host} lets other machines reach the app: set a password with "
+                          "MIXMAP_APP_PASSWORD=... or pass --token to get a generated one")
     app_path = Path(__file__).resolve().parent.parent / "app.py"
     env = dict(os.environ)
     if ctx.obj["workspace"]:
         env["MIXMAP_WORKSPACE"] = str(Path(ctx.obj["workspace"]).resolve())
     if ctx.obj.get("tables"):
         env["MIXMAP_TABLES"] = ctx.obj["tables"]
+    if data_dirs:
+        env["MIXMAP_DATA_DIRS"] = os.pathsep.join(str(d.resolve()) for d in data_dirs)
+    if password:
+        env["MIXMAP_APP_PASSWORD"] = password
+    if make_token and password != setting("MIXMAP_APP_PASSWORD"):
+        shown = "localhost" if host in ("0.0.0.0", "::") else host
+        click.echo(f"mixmap: log in with this token, or open http://{shown}:{port}/?token={password}", err=True)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
            "--server.address", host, "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
            "--server.fileWatcherType", "none"]

@@ -18,6 +18,7 @@ from mixmap.ui.checks import (
     summary,
     summary_table,
 )
+from mixmap.ui.escape import md
 from mixmap.ui.mapview import figure
 from mixmap.ui.quality import style_map
 from mixmap.ui.state import chosen_dataset, guard, undo_banner, workspace
@@ -46,7 +47,7 @@ with run[2].container(border=True):
         start_check(name, "decontam", against=against, n=int(n))
         st.rerun()
 if running:
-    st.info(f"A check is running on **{name}**; this page updates when it is done.")
+    st.info(f"A check is running on **{md(name)}**; this page updates when it is done.")
 
 entries = summary(name)
 st.dataframe(summary_table(entries), hide_index=True, width="stretch", key="checks.summary")
@@ -64,17 +65,17 @@ if check == "langid":
     languages = [k for k in entry["languages"] if k != "none"]
     keep = tuple(st.multiselect("Languages to keep", languages, default=[entry["main"]] if entry["main"] else [],
                                 key="checks.keep", help="Rows in other languages (or in none) are flagged"))
-    if st.button(f"Save a slice per language ({min(len(languages), 12)})", key="checks.slices"):
+    if st.button(f"Save a slice per language ({min(len(languages), 12):d})", key="checks.slices"):
         for code in languages[:12]:
             guard(save_slice, dataset, f"lang_{code}", {"where": ["lang", "=", code]},
                   note=f"rows in language {code} (Checks page)")
-        st.toast(f"Saved slices lang_{', lang_'.join(languages[:12])}: use them on the Mixes page")
+        st.toast(f"Saved slices {md('lang_' + ', lang_'.join(languages[:12]))}: use them on the Mixes page")
 
 flagged = flagged_mask(frame, name, check, keep=keep)
 mapped = frame[frame["x"].notna()].reset_index(drop=True)
 mapped_flags = mapped["id"].isin(set(frame.loc[flagged, "id"])).to_numpy()
 left, right = st.columns([3, 1])
-left.markdown(f"**{int(flagged.sum()):,}** of {len(frame):,} rows flagged by *{titles[check].lower()}*.")
+left.markdown(f"**{int(flagged.sum()):,}** of {len(frame):,} rows flagged by *{md(titles[check].lower())}*.")
 if len(mapped):
     colour = COLOUR_COLUMN[check]
     st.plotly_chart(style_map(figure(mapped, colour, highlight=mapped_flags, dataset=dataset)), key="checks.map",

@@ -1,6 +1,4 @@
 """Coverage page: a reference set on the dataset's map, its gaps, spec coverage, sources and diversity."""
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -9,8 +7,19 @@ from mixmap.core.coverage.analysis import add_reference, is_reference, reference
 from mixmap.core.coverage.spec import list_specs, parse_spec, read_spec, save_spec, spec_coverage
 from mixmap.core.errors import MixmapError
 from mixmap.ui import coverage as cov
+from mixmap.ui.escape import md
 from mixmap.ui.mapview import load_frame, resolve_selection
-from mixmap.ui.state import chosen_dataset, embedder, guard, jobs, show_jobs, workspace
+from mixmap.ui.state import (
+    app_paths,
+    chosen_dataset,
+    data_folders_hint,
+    embedder,
+    guard,
+    jobs,
+    show_jobs,
+    typed_path,
+    workspace,
+)
 
 UNITS = {"cluster": "gap pockets (reference rows the data lacks)", "cell": "map cells", "map_cluster": "the data's own clusters"}
 SPEC_EXAMPLE = """name: my-spec
@@ -29,12 +38,13 @@ st.title("Coverage")
 ws = workspace()
 name, dataset = chosen_dataset(jobs=False)
 if is_reference(dataset) and dataset.meta.get("map_of") in ws.list_datasets():
-    st.caption(f"**{name}** is a reference set; showing the dataset whose map it is on, **{dataset.meta['map_of']}**.")
+    st.caption(f"**{md(name)}** is a reference set; showing the dataset whose map it is on, "
+               f"**{md(dataset.meta['map_of'])}**.")
     name = dataset.meta["map_of"]
     dataset = ws.dataset(name)
 show_jobs(name)
 if not dataset.has_frame("layout"):
-    st.warning(f"**{name}** is not on the map yet: build it on the Map page first.")
+    st.warning(f"**{md(name)}** is not on the map yet: build it on the Map page first.")
     st.stop()
 frame = load_frame(name)
 frame = frame[frame["x"].notna()].reset_index(drop=True)
@@ -44,20 +54,21 @@ tab_ref, tab_spec, tab_src, tab_div = st.tabs(["Reference gaps", "Spec coverage"
 with tab_ref:
     refs = references_of(ws, name)
     with st.expander("Add a reference set (an eval suite, a domain corpus…)", expanded=not refs):
-        st.caption(f"It is embedded with {name}'s model and placed on this map with its fitted reducer: "
+        st.caption(f"It is embedded with {md(name)}'s model and placed on this map with its fitted reducer: "
                    "no point of the data moves. A reference is never part of a mix or an export.")
         upload = st.file_uploader("JSONL, JSON, CSV, TSV or Parquet", key="coverage.ref_upload")
-        typed = st.text_input("…or a path on this machine", key="coverage.ref_path")
+        typed = (typed_path("…or a file in a data folder", key="coverage.ref_path") if app_paths().data
+                 else data_folders_hint())
         column = st.text_input("Text column (empty: guessed)", key="coverage.ref_column")
         ref_name = st.text_input("Reference name (empty: from the file name)", key="coverage.ref_name")
         if st.button("Add and place on the map", key="coverage.ref_add"):
             path = None
             if upload is not None:
                 path = ws.save_upload(upload.name, upload.getvalue())
-            elif typed.strip():
-                path = Path(typed.strip()).expanduser()
+            elif typed is not None:
+                path = typed
             if path is None:
-                st.error("Upload a file or type a path first.")
+                st.error("Upload a file or type an allowed path first.")
             else:
                 from mixmap.core.ingest.files import TextSpec
 
@@ -67,8 +78,8 @@ with tab_ref:
                     progress=lambda d, t: job.progress("embed", d, t)))
                 st.rerun()
     if not refs:
-        st.info(f"**{name}** has no reference set yet. Add one above, or from the CLI: "
-                f"`mixmap reference add {name} FILE`.")
+        st.info(f"**{md(name)}** has no reference set yet. Add one above, or from the CLI: "
+                f"mixmap reference add {md(name)} FILE.")
     else:
         left, mid, right = st.columns([2, 2, 1])
         ref = left.selectbox("Reference set", refs, key="coverage.reference")
@@ -80,7 +91,7 @@ with tab_ref:
             a, b, c, d = st.columns(4)
             a.metric("Coverage score", f"{report.score:.1%}",
                      help="share of reference rows with a row of the data within r (cosine distance)")
-            b.metric("Radius r", f"{report.radius:.3f}", help=f"{report.percentile:g}th percentile of {name}'s "
+            b.metric("Radius r", f"{report.radius:.3f}", help=f"{report.percentile:g}th percentile of {md(name)}'s "
                      "distances from each row to its nearest distinct row")
             c.metric("Reference rows", f"{report.n_reference:,}")
             d.metric("Rows with no close data", f"{int((~report.reference_rows['covered']).sum()):,}")
@@ -96,7 +107,7 @@ with tab_ref:
             st.caption("Red cells: the reference is denser than the data there (thin data); blue: the data is "
                        "denser. Numbered circles: gaps, most significant shortfall of the data first.")
             if not gaps:
-                st.success(f"No gaps by {UNITS[unit]}: no reference rows stand out as lacking nearby data.")
+                st.success(f"No gaps by {md(UNITS[unit])}: no reference rows stand out as lacking nearby data.")
             else:
                 def _remember_gap():
                     rows = dict(st.session_state.get("coverage.gaps") or {}).get("selection", {}).get("rows", [])
@@ -113,7 +124,7 @@ with tab_ref:
                              selection_mode="single-row", column_config={
                                  c: st.column_config.NumberColumn(format="percent") for c in ("missing mass", "within r")})
                 gap = gaps[picked - 1]
-                st.markdown(f"**Gap {gap.rank}** · {gap.n_ref} reference rows, about {gap.uncovered:.0f} of them "
+                st.markdown(f"**Gap {gap.rank:d}** · {gap.n_ref:,} reference rows, about {gap.uncovered:.0f} of them "
                             f"lacking nearby data (z = {gap.z:.1f}) · {gap.missing_mass:.1%} of the reference")
                 st.text(gap.label)
                 text_col = {"text": st.column_config.TextColumn("text", width="large"),
@@ -121,14 +132,14 @@ with tab_ref:
                 st.caption("Typical reference rows in this gap, with the distance to the nearest row of the data")
                 st.dataframe(pd.DataFrame(gap.examples)[["distance", "text"]], hide_index=True, width="stretch",
                              key="coverage.gap_examples", column_config=text_col)
-                st.caption(f"Nearest rows of {name}, with the distance to their closest reference row in this gap")
+                st.caption(f"Nearest rows of {md(name)}, with the distance to their closest reference row in this gap")
                 st.dataframe(pd.DataFrame(gap.nearest_candidates)[["distance", "text"]], hide_index=True,
                              width="stretch", key="coverage.gap_nearest", column_config=text_col)
 
 # ---- spec coverage ------------------------------------------------------------------------------------
 with tab_spec:
     st.caption("Write what the model must be able to do: capabilities, each with a few example prompts. Each is "
-               f"compared with the rows of {name}; under-covered capabilities come first. Specs are saved in the "
+               f"compared with the rows of {md(name)}; under-covered capabilities come first. Specs are saved in the "
                "workspace.")
     saved = list_specs(ws)
     pick = st.selectbox("Spec", [*saved, "(new spec)"], key="coverage.spec_pick")
@@ -145,7 +156,7 @@ with tab_spec:
         spec = guard(parse_spec, text)
         if spec is not None:
             save_spec(ws, spec)
-            st.toast(f"Saved spec {spec.name}")
+            st.toast(f"Saved spec {md(spec.name)}")
     if run_col.button("Check coverage", type="primary", key="coverage.spec_run"):
         try:
             spec = parse_spec(text)
@@ -153,10 +164,10 @@ with tab_spec:
             model = embedder(name)
             st.session_state["coverage.spec_report"] = spec_coverage(dataset, spec, embedder=model)
         except MixmapError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
     report = st.session_state.get("coverage.spec_report")
     if report is not None and report.candidate == name:
-        st.subheader(f"Spec {report.spec}: under-covered first")
+        st.subheader(f"Spec {md(report.spec)}: under-covered first")
         st.dataframe(report.table(), hide_index=True, width="stretch", key="coverage.spec_table",
                      column_config={"coverage": st.column_config.ProgressColumn(min_value=0, max_value=1,
                                                                                 format="percent")})
@@ -164,7 +175,7 @@ with tab_spec:
                    "radius (90% of the data's own prompts have another row this close); near rows = rows within r "
                    "of any of its examples; nearest distance = median distance from an example to its closest row.")
         for cap in report.capabilities:
-            with st.expander(f"{cap.rank}. {cap.name} · coverage {cap.coverage:.0%} · {cap.near_rows:,} near rows"):
+            with st.expander(f"{cap.rank:d}. {md(cap.name)} · coverage {cap.coverage:.0%} · {cap.near_rows:,} near rows"):
                 st.dataframe(pd.DataFrame(cap.examples)[["text", "distance"]].rename(columns={"text": "example"}),
                              hide_index=True, width="stretch")
                 st.caption("Closest rows of the data")
@@ -176,7 +187,7 @@ with tab_src:
     if comparison is not None:
         names = list(comparison.by_source["source"])
         if len(names) < 2:
-            st.info(f"**{name}** has one source ({', '.join(names)}); ingest more files with their own --source "
+            st.info(f"**{md(name)}** has one source ({md(', '.join(map(str, names)))}); ingest more files with their own --source "
                     "to compare them.")
         st.subheader("Clusters each source covers")
         st.dataframe(comparison.by_source, hide_index=True, width="stretch", key="coverage.by_source",

@@ -1,4 +1,4 @@
-"""Data page: load the sample or a file (path or upload), map its columns, build it; list datasets."""
+"""Data page: load the sample or a file (an upload, or a path inside the operator's data folders), map its columns, build it; list datasets."""
 import re
 from pathlib import Path
 
@@ -7,13 +7,17 @@ import streamlit as st
 
 from mixmap.core.errors import MixmapError
 from mixmap.core.ingest.files import TextSpec, guess_spec, preview_records
+from mixmap.ui.escape import md
 from mixmap.ui.state import (
+    app_paths,
+    data_folders_hint,
     guard,
     install_complete_sample,
     jobs,
     show_jobs,
     start_build,
     start_ingest_and_build,
+    typed_path,
     workspace,
 )
 
@@ -25,7 +29,7 @@ summary = ws.summary()
 if summary:
     st.subheader("Datasets in this workspace")
     st.dataframe(pd.DataFrame(summary), hide_index=True, width="stretch", key="data.datasets")
-    st.caption(f"workspace: {ws.root}")
+    st.caption(f"workspace: {md(ws.root)}")
 else:
     st.info("The workspace is empty. Load the bundled sample or your own file below.")
 
@@ -35,7 +39,9 @@ if "sample" not in ws.list_datasets() and st.button("Load the bundled sample (2,
         st.rerun()
 
 st.subheader("Add a file")
-how = st.radio("From", ["a path on this machine", "an upload"], horizontal=True, key="data.how")
+paths = app_paths()
+sources = (["a file in a data folder"] if paths.data else []) + ["an upload"]
+how = st.radio("From", sources, horizontal=True, key="data.how")
 path: Path | None = None
 if how == "an upload":
     upload = st.file_uploader("JSONL, JSON, CSV, TSV, Parquet (optionally .gz)", key="data.upload")
@@ -43,23 +49,24 @@ if how == "an upload":
         # Only the base name, cleaned, is used: an upload can never write outside the workspace's uploads/.
         path = ws.save_upload(upload.name, upload.getvalue())
 else:
-    typed = st.text_input("File or Hugging Face save_to_disk folder", key="data.path",
-                          placeholder="/data/my_instructions.jsonl")
-    path = Path(typed).expanduser() if typed.strip() else None
+    path = typed_path("File or Hugging Face save_to_disk folder", key="data.path",
+                      placeholder=str(paths.data[0] / "my_instructions.jsonl"))
+if not paths.data:
+    data_folders_hint()
 
 if path is None:
     st.stop()
 if not path.exists():
-    st.error(f"{path}: no such file or folder")
+    st.error(f"{md(path)}: no such file or folder")
     st.stop()
 
 try:
     preview = preview_records(path, limit=5)
 except MixmapError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 columns = list(preview[0].keys())
-st.caption(f"Preview of {path.name}")
+st.caption(f"Preview of {md(path.name)}")
 
 
 def _cell(value) -> str:
@@ -107,12 +114,12 @@ if st.button("Ingest and build", type="primary", key="data.go"):
         st.session_state["dataset"] = name
         st.rerun()
     except MixmapError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 
 for job in jobs().for_dataset()[:1]:
     result = job.result
     if job.status == "done" and result is not None and getattr(result, "bad_rows", None):
-        st.warning(f"{len(result.bad_rows)} bad rows were skipped:")
+        st.warning(f"{len(result.bad_rows):,} bad rows were skipped:")
         st.text("\n".join(str(b) for b in result.bad_rows[:50]))
 
 if summary:

@@ -19,6 +19,7 @@ from mixmap.ui.duplicates import (
     style_map,
     text_box,
 )
+from mixmap.ui.escape import md
 from mixmap.ui.mapview import figure, load_frame
 from mixmap.ui.state import chosen_dataset, guard, jobs, undo_banner
 
@@ -41,16 +42,16 @@ name, dataset = chosen_dataset()
 
 method = st.radio("Method", METHODS, horizontal=True, key="dups.method",
                   format_func=lambda m: {"minhash": "fuzzy (MinHash)"}.get(m, m))
-st.caption(METHOD_HELP[method])
+st.caption(md(METHOD_HELP[method]))
 info = pairs_info(dataset, method)
 running = any(j.running and j.title == job_title(method) for j in jobs().for_dataset(name))
 if info is None:
     if running:
-        st.info(f"Finding {method} pairs in the background; this page updates when they are ready.")
+        st.info(f"Finding {md(method)} pairs in the background; this page updates when they are ready.")
         st.stop()
-    st.info(f"No {method} pairs for **{name}** yet. They are found once (down to similarity "
+    st.info(f"No {md(method)} pairs for **{md(name)}** yet. They are found once (down to similarity "
             f"{CANDIDATE_THRESHOLDS[method]:g}) and stored; moving the threshold afterwards is instant.")
-    if st.button(f"Find {method} pairs", key="dups.compute", type="primary") and guard(
+    if st.button(f"Find {md(method)} pairs", key="dups.compute", type="primary") and guard(
             compute_pairs, name, method) is not None:
         st.rerun()
     st.stop()
@@ -58,7 +59,7 @@ if info is None:
 stored = stored_pairs(name, method)
 top = st.columns([3, 1])
 top[0].caption(f"{info['pairs']:,} candidate pairs with similarity ≥ {info['candidate_threshold']:g}, found in "
-               f"{info['seconds']:.1f} s on {info['rows']:,} rows ({info['computed'].replace('T', ' ')[:16]} UTC)"
+               f"{info['seconds']:.1f} s on {info['rows']:,} rows ({md(info['computed'].replace('T', ' ')[:16])} UTC)"
                + (f" · {stored.rows_added_since:,} rows added since: recompute to include them"
                   if stored.rows_added_since else ""))
 if top[1].button("Recompute", key="dups.recompute", disabled=running) and guard(
@@ -83,7 +84,7 @@ if policy == "quality":
     if scored is None:
         st.stop()
     quality, column = scored
-    controls[1].caption(f"by `{column}`" + (" (lower is better)" if column == "slop_score" else ""))
+    controls[1].caption(f"by {md(column)}" + (" (lower is better)" if column == "slop_score" else ""))
 vectors = None
 if policy == "central":
     vectors = guard(cached_vectors, name, method)
@@ -105,7 +106,7 @@ already = int((marks.reindex(grouping.removed_ids) == "exclude").sum())
 keepers_out = int((marks.reindex(stored.ids[grouping.keep & (grouping.group_ids >= 0)]) == "exclude").sum())
 notes = [f"{already:,} of them already excluded"] if already else []
 notes += [f"{keepers_out:,} keepers are excluded already: those groups would keep no row"] if keepers_out else []
-st.caption(f"Preview: {summary['message']}" + "".join(f" · {n}" for n in notes),
+st.caption(f"Preview: {md(summary['message'])}" + "".join(f" · {md(n)}" for n in notes),
            help="Nothing is marked until you press the button below.")
 
 undo_banner("dups", dataset, "Marks v{marks_version}: {message}")
@@ -158,9 +159,9 @@ with left:
 
 group = groups[groups["group"] == focus_group].iloc[0]
 keeper, others = group["keeper"], [m for m in grouping.members(focus_group) if m != group["keeper"]]
-st.subheader(f"Group of {group['size']}: keeper and {len(others)} duplicate{'s' * (len(others) != 1)}")
+st.subheader(f"Group of {group['size']:,}: keeper and {len(others):,} duplicate{'s' * (len(others) != 1)}")
 st.caption("Words only in the keeper are red, words only in the duplicate green. The keeper is chosen by "
-           f"the policy ({policy}); the others are what the button excludes.")
+           f"the policy ({md(policy)}); the others are what the button excludes.")
 texts = full_rows(dataset, [keeper, *others[:SHOW_MEMBERS]]).set_index("id")
 in_group = np.isin(stored.i, np.flatnonzero(grouping.group_ids == focus_group))
 sims = dict(zip(zip(stored.ids[stored.i[in_group]], stored.ids[stored.j[in_group]]), stored.sim[in_group]))
@@ -174,6 +175,6 @@ for other in others[:SHOW_MEMBERS]:
     cols[1].html(text_box(b, title=f"duplicate · {texts.at[other, 'source']} · {other}{sim_text}"
                           + (f" · marked {marks.get(other)}" if marks.get(other) else "")))
 if len(others) > SHOW_MEMBERS:
-    st.caption(f"showing {SHOW_MEMBERS} of {len(others)} duplicates in this group")
+    st.caption(f"showing {SHOW_MEMBERS:,} of {len(others):,} duplicates in this group")
 with st.expander("Member ids of this group"):
     st.code("\n".join([keeper, *others]), language=None)

@@ -7,6 +7,7 @@ from mixmap.core.explore.search import similar_ids
 from mixmap.core.explore.view import full_rows, numeric_columns
 from mixmap.core.store.derived import behind_reason
 from mixmap.core.store.marks import apply_marks
+from mixmap.ui.escape import md
 from mixmap.ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
 from mixmap.ui.state import chosen_dataset, guard, start_build
 
@@ -14,8 +15,8 @@ st.title("Map")
 name, dataset = chosen_dataset()
 behind = behind_reason(dataset, "layout") or behind_reason(dataset, "clusters")
 if not dataset.has_frame("layout") or behind:
-    st.warning(f"**{name}** is not on the map yet: build it (embed → project → cluster)." if not behind else
-               f"The map of **{name}** was made from another model's vectors than its current ones: build it again.")
+    st.warning(f"**{md(name)}** is not on the map yet: build it (embed → project → cluster)." if not behind else
+               f"The map of **{md(name)}** was made from another model's vectors than its current ones: build it again.")
     left, right = st.columns(2)
     if left.button("Build with MiniLM", key="map.build"):
         start_build(name, fast=False)
@@ -89,7 +90,7 @@ else:
     selected = resolve_selection(frame, {"selection": st.session_state.get("map.selection")})
     selection_label = "map selection"
 
-st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {color_by.replace('cluster_label', 'cluster')}")
+st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {md(color_by.replace('cluster_label', 'cluster'))}")
 st.plotly_chart(figure(frame, color_by, highlight=selected, dataset=dataset), key="map.chart", on_select=_remember_chart_selection,
                 selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
 
@@ -100,7 +101,7 @@ with st.expander(f"Clusters ({len(clusters)}) — pick one to select it", expand
 
 if selected is None or not selected.any():
     if search_pick:
-        st.info(f"No rows match the {selection_label}.")
+        st.info(f"No rows match the {md(selection_label)}.")
     st.info("Select rows on the map (box or lasso), pick a cluster or search to read and mark them.")
     st.stop()
 
@@ -109,7 +110,7 @@ if ranked is not None:  # a search lists its rows best first
     on_map = set(ids)
     ids = [i for i in ranked if i in on_map]
 head = st.columns([5, 1], vertical_alignment="bottom")
-head[0].subheader(f"{len(ids):,} rows selected ({selection_label})")
+head[0].subheader(f"{len(ids):,} rows selected ({md(selection_label)})")
 more_k = int(st.session_state.get("map.search_k", 100))
 if head[1].button(f"Add {more_k:,} like these", key="map.similar",
                   help="Add the rows nearest the selection's mean embedding (how many: the search's 'At most')"):
@@ -118,7 +119,7 @@ if head[1].button(f"Add {more_k:,} like these", key="map.similar",
         _only("map.id_pick", {"ids": ids + more, "label": f"{len(ids):,} selected + {len(more):,} like them"})
         st.rerun()
 counts = frame.loc[selected, "mark"].replace("", "unmarked").value_counts().to_dict()
-st.caption(" · ".join(f"{k}: {v:,}" for k, v in counts.items()))
+st.caption(" · ".join(f"{md(k)}: {v:,}" for k, v in counts.items()))
 
 # a toggle, not an expander: an expander's body runs on every rerun, and at a million rows the profile
 # costs a few tenths of a second that a curator who never opens it should not pay on each selection
@@ -139,7 +140,7 @@ if apply:
     touched = guard(apply_marks, dataset, ids, mark=mark, add_tags=[tag] if tag else [],
                     message=message or f"{action} {len(ids)} rows ({selection_label})")
     if touched is not None:
-        st.toast(f"Marked {touched:,} rows {action}")
+        st.toast(f"Marked {touched:,} rows {md(action)}")
         st.rerun()
 
 page_size = 200
@@ -154,7 +155,7 @@ shown = shown.merge(texts[["id", "text"]], on="id", how="left")
 st.dataframe(shown, hide_index=True, width="stretch", key="map.selected_table",
              column_config={"text": st.column_config.TextColumn("text", width="large")})
 if len(ids) > page_size:
-    st.caption(f"showing the first {page_size} of {len(ids):,}; marking applies to all {len(ids):,}")
+    st.caption(f"showing the first {page_size:,} of {len(ids):,}; marking applies to all {len(ids):,}")
 with st.expander("Read the full text of the first 10 selected rows"):
     for row in texts.head(10).itertuples():
         st.text(f"— {row.source} · {row.id}")

@@ -13,6 +13,7 @@ from mixmap.core.errors import MixmapError
 from mixmap.core.explore.view import full_rows, snippet
 from mixmap.core.store.filters import parse_value
 from mixmap.core.store.marks import history, marks_version, redo, undo
+from mixmap.ui.escape import md
 from mixmap.ui.mixes import (
     built_mix,
     composition_table,
@@ -65,7 +66,7 @@ with slices_tab:
         definition = {"semantic": query, "k": int(k)} if query.strip() else None
     elif kind == "the map selection":
         ids, label = map_selection_ids(name)
-        st.caption(f"{len(ids):,} rows ({label})")
+        st.caption(f"{len(ids):,} rows ({md(label)})")
         definition = {"ids": ids} if ids else None
     else:
         parts = st.multiselect("Saved slices", list(saved), key="mixes.combine_parts")
@@ -85,7 +86,7 @@ with slices_tab:
             slice_name = cols[0].text_input("Save as", key="mixes.slice_name", placeholder="e.g. python-code")
             if cols[1].button("Save slice", key="mixes.save_slice", disabled=not slice_name):
                 if guard(save_slice, dataset, slice_name, definition) is not None:
-                    st.toast(f"Saved slice {slice_name}")
+                    st.toast(f"Saved slice {md(slice_name)}")
                     st.rerun()
     if saved:
         st.subheader(f"Saved slices ({len(saved)})")
@@ -98,7 +99,7 @@ with build_tab:
     mixes = list_mixes(dataset)
     saved = load_slices(dataset)
     if flash := st.session_state.pop("mixes.flash", None):
-        st.success(flash)
+        st.success(md(flash))
     if pending := st.session_state.pop("mixes.pending_base", None):
         st.session_state["mixes.base"] = pending  # before the selectbox exists
     top = st.columns([2, 2, 1, 1])
@@ -184,7 +185,7 @@ with build_tab:
     built = guard(built_mix, name, recipe)
     if built is not None:
         summary = built["summary"]
-        st.subheader(f"{summary['rows']:,} rows · {summary['tokens']:,} tokens · marks v{summary['marks_version']}")
+        st.subheader(f"{summary['rows']:,} rows · {summary['tokens']:,} tokens · marks v{summary['marks_version']:d}")
         table = pd.DataFrame(summary["components"])
         table["quota"] = table["quota"].map(lambda q: ", ".join(f"{k} {v}" for k, v in q.items()))
         st.dataframe(table[["name", "slice", "strategy", "seed", "candidates", "quota", "rows", "tokens", "short"]],
@@ -192,7 +193,7 @@ with build_tab:
         if st.button("Save mix", type="primary", key="mixes.save", disabled=not mix_name):
             if guard(save_mix, dataset, recipe) is not None:
                 st.session_state["mixes.flash"] = (f"Saved mix {mix_name}; export it on the Export page or with "
-                                                   f"`mixmap mix export {name} {mix_name} --out FILE`")
+                                                   f"mixmap mix export {name} {mix_name} --out FILE")  # escaped when shown
                 st.session_state["mixes.loaded"] = mix_name  # the widgets already hold this recipe
                 st.session_state["mixes.pending_base"] = mix_name
                 st.rerun()
@@ -217,11 +218,11 @@ with compare_tab:
                 built = built_mix(name, load_mix(dataset, side))
                 card, comp = built["card"], (built["composition"], "after_share")
         except MixmapError as exc:
-            col.error(str(exc))
+            col.error(md(exc))
             continue
         cards[side], compositions[side] = card, comp
     for side, card in cards.items():  # stacked, so each card's metrics get the full width
-        st.caption(f"**{side}** · {card['rows']:,} rows")
+        st.caption(f"**{md(side)}** · {card['rows']:,} rows")
         render_card(card, key=f"compare.{side}")
     if len(cards) == 2 and left != right:
         side_by_side = pd.DataFrame(compare_cards(cards)).astype(str)  # numbers and "n/a" in one column
@@ -240,13 +241,13 @@ with history_tab:
     last = entries[-1] if entries else {}
     if cols[0].button("Undo", key="mixes.undo", disabled=not last.get("next_undo")):
         if (done := guard(undo, dataset)) is not None:
-            st.toast(f"Undid v{done['undo']}")
+            st.toast(f"Undid v{done['undo']:d}")
             st.rerun()
     if cols[1].button("Redo", key="mixes.redo", disabled=not last.get("next_redo")):
         if (done := guard(redo, dataset)) is not None:
-            st.toast(f"Redid v{done['redo']}")
+            st.toast(f"Redid v{done['redo']:d}")
             st.rerun()
-    cols[2].caption(f"marks version {marks_version(dataset)} · every marking action, undo and redo is a version")
+    cols[2].caption(f"marks version {marks_version(dataset):d} · every marking action, undo and redo is a version")
     if not entries:
         st.info("No marking actions yet: mark rows on the Map page or with `mixmap mark`.")
     else:

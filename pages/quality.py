@@ -7,6 +7,7 @@ from mixmap.core.explore.view import full_rows, numeric_columns
 from mixmap.core.quality.dataset import teach_scores
 from mixmap.core.quality.scoring import SLOP_THRESHOLD, explain_row, overrepresented_phrases
 from mixmap.core.store.marks import apply_marks
+from mixmap.ui.escape import md
 from mixmap.ui.mapview import figure, load_frame, resolve_selection
 from mixmap.ui.quality import (
     highlight_html,
@@ -29,9 +30,9 @@ running = scoring(name)
 
 if not dataset.has_frame("signals"):
     if running:
-        st.info(f"Scoring **{name}** in the background; this page updates when it is done.")
+        st.info(f"Scoring **{md(name)}** in the background; this page updates when it is done.")
         st.stop()
-    st.info(f"**{name}** is not scored yet. Scoring computes the Gopher / FineWeb quality signals and a slop "
+    st.info(f"**{md(name)}** is not scored yet. Scoring computes the Gopher / FineWeb quality signals and a slop "
             "score (overused LLM phrasing, boilerplate, refusals, chat-model formatting) for every row; about "
             "5,000 rows a second per core.")
     if st.button("Score this dataset", key="quality.score", type="primary"):
@@ -43,7 +44,7 @@ frame = load_frame(name)
 has_taught = "taught_score" in frame.columns and frame["taught_score"].notna().any()
 meta = dataset.meta.get("quality") or {}
 head = st.columns([3, 1])
-head[0].caption(f"Scored {meta.get('rows', len(frame)):,} rows ({str(meta.get('scored', '?')).replace('T', ' ')[:16]} "
+head[0].caption(f"Scored {meta.get('rows', len(frame)):,} rows ({md(str(meta.get('scored', '?')).replace('T', ' ')[:16])} "
                 "UTC). Slop score: 0 = reads human-written, 1 = full of chat-model habits (weights in core/slop.py).")
 if head[1].button("Score again", key="quality.rescore", disabled=running):
     start_score(name)
@@ -136,9 +137,9 @@ if selected is None or not selected.any():
 
 ids = mapped.loc[selected, "id"].tolist()
 values = mapped.loc[selected, column]
-st.subheader(f"{len(ids):,} rows selected ({selection_label})")
-st.caption(f"mean {column} {values.mean():.2f} · {(values > threshold).mean():.0%} above {threshold:.2f} · marks: "
-           + ", ".join(f"{k}: {v:,}" for k, v in mapped.loc[selected, "mark"].replace("", "unmarked")
+st.subheader(f"{len(ids):,} rows selected ({md(selection_label)})")
+st.caption(f"mean {md(column)} {values.mean():.2f} · {(values > threshold).mean():.0%} above {threshold:.2f} · marks: "
+           + ", ".join(f"{md(k)}: {v:,}" for k, v in mapped.loc[selected, "mark"].replace("", "unmarked")
                        .value_counts().items()))
 if st.button(f"Exclude these {len(ids):,} rows", key="quality.exclude", type="primary"):
     message = f"quality: exclude {selection_label} (mean {column} {values.mean():.2f})"
@@ -165,7 +166,7 @@ with st.expander("Phrases this selection over-uses", expanded=True):
     if phrases:
         st.dataframe(phrases, hide_index=True, width="stretch", key="quality.phrases", height=215)
     else:
-        st.caption(f"No phrase occurs 3+ times in 2+ rows of the selection and stands out against {against}.")
+        st.caption(f"No phrase occurs 3+ times in 2+ rows of the selection and stands out against {md(against)}.")
 
 st.markdown("**Worst rows of the selection**, matched phrases highlighted by kind: ")
 st.html(legend_html())
@@ -200,6 +201,6 @@ with st.expander(f"Teach it: refine the score from your labels ({len(labels)} la
     if st.button("Refine the score from my labels", key="quality.teach", disabled=not labels):
         result = guard(teach_scores, dataset, dict(labels))
         if result is not None:
-            st.toast(f"Taught from {result['labels']} labels")
+            st.toast(f"Taught from {result['labels']:,} labels")
             st.session_state["quality.use_taught"] = True
             st.rerun()

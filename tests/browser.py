@@ -28,9 +28,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(workspace: Path, *, timeout: float = 90):
+def running_app(workspace: Path, *, timeout: float = 90, env: dict | None = None):
+    """`env` adds settings, e.g. MIXMAP_DATA_DIRS or MIXMAP_APP_PASSWORD (which is otherwise left unset)."""
     port = free_port()
-    env = dict(os.environ, MIXMAP_WORKSPACE=str(workspace), MIXMAP_WARMUP="0")
+    base = {k: v for k, v in os.environ.items() if k not in ("MIXMAP_DATA_DIRS", "MIXMAP_APP_PASSWORD")}
+    env = dict(base, MIXMAP_WORKSPACE=str(workspace), MIXMAP_WARMUP="0", **(env or {}))
     log = open(workspace.parent / f"streamlit-{port}.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),

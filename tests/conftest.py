@@ -154,3 +154,10 @@ def open_app(workspace_root, monkeypatch, *, page: str | None = None, title: str
     if title:
         assert at.title[0].value == title
     return at
+
+
+def shown_text(markdown: str) -> str:
+    """Markdown source as the reader sees it: the backslash escapes ui/escape.md adds are taken out."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")  # and the word joiners

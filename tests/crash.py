@@ -323,7 +323,7 @@ class CrashHarness:
         if trial.number % 2 == 0:  # kill while the temporary file is being written
             marker = lambda: any(ws.glob(f".export.{fmt}.*.tmp"))
             trial.delay = self.rng.uniform(0, 0.3) * self.estimate["export"]
-        cmd = self.cli(ws, "export", "d", "--out", str(out), "--json")
+        cmd = self.cli(ws, "export", "d", "--out", str(out), "--force", "--json")  # over the last trial's
         try:
             self.run_killed(cmd, trial, wait_for=marker)
             trial.after_kill = {"target": "absent" if not out.exists() else
@@ -358,17 +358,17 @@ class CrashHarness:
         ws = state["ws"]
         ds = Workspace(ws).dataset("d")
         out = ws / "export.jsonl"
-        self.run(self.cli(ws, "export", "d", "--out", str(out), "--json"))  # a previous, complete export
+        self.run(self.cli(ws, "export", "d", "--out", str(out), "--force", "--json"))  # a previous, complete export
         apply_marks(ds, self.rng.sample(ds.read_rows(["id"]).column("id").to_pylist(), 300), mark="exclude")
-        self.run_dying("mixmap.core.export.write.write_json_atomic", 1, ["--workspace", str(ws), "export", "d", "--out", str(out)],
-                       trial)
+        self.run_dying("mixmap.core.export.write.write_json_atomic", 1, ["--workspace", str(ws), "export", "d", "--out", str(out),
+                       "--force"], trial)
         manifest_file = ws / "export.jsonl.manifest.json"
         trial.after_kill = {"manifest": manifest_file.exists()}
         if manifest_file.exists():
             described = json.loads(manifest_file.read_text())["output"]["sha256"]
             if described != sha256_of(out):
                 raise self.fail(trial, "the manifest beside the export describes the previous file")
-        self.run(self.cli(ws, "export", "d", "--out", str(out), "--json"))
+        self.run(self.cli(ws, "export", "d", "--out", str(out), "--force", "--json"))
         return trial
 
     def leftover_temp_files(self) -> list[str]:

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -22,7 +23,7 @@ from mixmap.core.ingest.files import TextSpec, ingest_file, ingest_into, preview
 from mixmap.core.store.marks import apply_marks
 from mixmap.core.store.workspace import Workspace
 from tests.bad_inputs import CASES, write_corpus
-from tests.conftest import ROOT, open_app, synthetic_rows, write_jsonl
+from tests.conftest import ROOT, open_app, shown_text, synthetic_rows, write_jsonl
 
 ERRORS = [c for c in CASES if c.outcome != "ok"]
 FUZZ_EXAMPLES = int(os.environ.get("MIXMAP_FUZZ_EXAMPLES", "150"))  # raise it for a deeper local run
@@ -169,6 +170,7 @@ def test_a_real_process_exits_1(corpus, ws_root):
 
 # ---- the Data page ------------------------------------------------------------------------------------------
 def test_data_page_shows_st_error_for_each_bad_file(corpus, ws_root, monkeypatch):
+    monkeypatch.setenv("MIXMAP_DATA_DIRS", str(Path(next(iter(corpus.values()))).parent))  # --data-dir
     at = open_app(ws_root, monkeypatch, page="pages/data.py")
     before = snapshot(ws_root)
     for case in ERRORS:
@@ -177,7 +179,7 @@ def test_data_page_shows_st_error_for_each_bad_file(corpus, ws_root, monkeypatch
         at.text_input(key="data.path").input(str(corpus[case.name])).run()
         assert not at.exception, (case.name, [e.value for e in at.exception])
         if case.preview_error:
-            shown = [e.value for e in at.error if f"{case.filename}:" in e.value]
+            shown = [shown_text(e.value) for e in at.error if f"{case.filename}:" in shown_text(e.value)]
             assert shown, f"{case.name}: no st.error at the preview"
             assert_clear(shown[0], case)
             continue
@@ -190,11 +192,11 @@ def test_data_page_shows_st_error_for_each_bad_file(corpus, ws_root, monkeypatch
         at.radio(key="data.on_error").set_value("abort")
         at.button(key="data.go").click().run()
         deadline = time.time() + 60
-        while not any(f"{case.filename}:" in e.value for e in at.error) and time.time() < deadline:
+        while not any(f"{case.filename}:" in shown_text(e.value) for e in at.error) and time.time() < deadline:
             time.sleep(0.3)
             at.run()
         assert not at.exception, (case.name, [e.value for e in at.exception])
-        shown = [e.value for e in at.error if f"{case.filename}:" in e.value]
+        shown = [shown_text(e.value) for e in at.error if f"{case.filename}:" in shown_text(e.value)]
         assert shown, f"{case.name}: no st.error after ingest ({[e.value for e in at.error]})"
         message = shown[0].split(" failed: ", 1)[1]
         if case.name != "parquet_schema":  # the page falls back to the first column instead of asking
@@ -213,6 +215,7 @@ def test_preview_uses_the_same_messages_as_ingest(corpus):
 
 
 def test_data_page_preview_cuts_huge_cells(corpus, ws_root, monkeypatch):
+    monkeypatch.setenv("MIXMAP_DATA_DIRS", str(Path(corpus["huge_line"]).parent))
     at = open_app(ws_root, monkeypatch, page="pages/data.py")
     at.text_input(key="data.path").input(str(corpus["huge_line"])).run()
     assert not at.exception

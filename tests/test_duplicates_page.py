@@ -9,7 +9,7 @@ import time
 import pytest
 
 from mixmap.core.store.marks import marks_version, read_marks
-from tests.conftest import open_app, write_jsonl
+from tests.conftest import open_app, shown_text, write_jsonl
 from tests.dedup_data import SCRIPT, planted_dataset
 
 PAGE = "pages/duplicates.py"
@@ -46,7 +46,7 @@ def test_compute_then_slider_moves_the_preview(page, planted_built):
     page.slider(key="dups.threshold.minhash").set_value(0.95).run()
     assert not page.exception
     assert metric(page, "Rows removed") == "3 (6.1%)" and metric(page, "Groups") == "2"
-    assert "removes 3 of 49 rows (6.1%)" in " ".join(c.value for c in page.caption)
+    assert "removes 3 of 49 rows (6.1%)" in " ".join(shown_text(c.value) for c in page.caption)
     assert read_marks(ds).num_rows == 0, "moving the slider marks nothing"
     assert len(page.get("plotly_chart")) == 1
 

@@ -50,8 +50,8 @@ def test_the_biggest_clusters_are_named_on_the_map_with_markup_neutralised():
     frame["y"] = frame["y"] * 0.1 + frame["cluster"] * 3.0  # clusters on a diagonal: no two names overlap
     fig = figure(frame, "cluster_label")
     texts = {a.text: (a.x, a.y) for a in fig.layout.annotations}
-    assert len(texts) == 10 and "‹b›bold‹/b› · a&amp;b" in texts
-    x, y = texts["‹b›bold‹/b› · a&amp;b"]
+    assert len(texts) == 10 and "&lt;b&gt;bold&lt;/b&gt; · a&amp;b" in texts
+    x, y = texts["&lt;b&gt;bold&lt;/b&gt; · a&amp;b"]
     assert abs(x - 9.0) < 0.2 and abs(y - 9.0) < 0.2  # at the cluster's median
     # distinct colours for the clusters; noise and "other" are grey
     colours = [t.marker.color for t in fig.data if t.type == "scattergl"]

@@ -379,12 +379,12 @@ def test_export_page_writes_a_mix_as_hf_folder(mixes_app, tmp_path):
     at.switch_page("pages/export.py").run()
     at.radio(key="export.what").set_value("a saved mix").run()
     at.selectbox(key="export.format").set_value("hf").run()
-    out = tmp_path / "small_hf"
-    at.text_input(key="export.out.hf.synth-small").input(str(out)).run()
+    out = ds.workspace.root / "exports" / "small_hf"
+    at.text_input(key="export.out.hf.synth-small").input("small_hf").run()
     at.button(key="export.go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(datasets.load_from_disk(str(out))) == 12 and "Wrote 12 rows" in at.success[0].value
-    at.text_input(key="export.replay_path").input(str(manifest_path(out))).run()
+    at.selectbox(key="export.replay_path").set_value(manifest_path(out).name).run()
     at.button(key="export.replay").click().run()
     assert "Byte-identical" in at.success[-1].value
 

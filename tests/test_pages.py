@@ -71,7 +71,8 @@ def test_colour_by_numeric_and_source(app):
         assert not app.exception, option
 
 
-def test_data_page_lists_datasets_and_previews_a_file(app, tmp_path):
+def test_data_page_lists_datasets_and_previews_a_file(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXMAP_DATA_DIRS", str(tmp_path))  # as `mixmap app --data-dir tmp_path`
     app.switch_page("pages/data.py").run()
     assert not app.exception and app.title[0].value == "Data"
     path = tmp_path / "new.jsonl"
@@ -84,7 +85,8 @@ def test_data_page_lists_datasets_and_previews_a_file(app, tmp_path):
     assert "no such file" in app.error[0].value
 
 
-def test_data_page_reports_unreadable_files(app, tmp_path):
+def test_data_page_reports_unreadable_files(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXMAP_DATA_DIRS", str(tmp_path))
     app.switch_page("pages/data.py").run()
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\xff\xfe\x00\xd8\x81")
@@ -92,14 +94,14 @@ def test_data_page_reports_unreadable_files(app, tmp_path):
     assert not app.exception and app.error
 
 
-def test_export_page_writes_file_and_manifest(app, built_dataset, tmp_path):
+def test_export_page_writes_file_and_manifest(app, built_dataset):
     ids = built_dataset.read_rows(["id"]).column("id").to_pylist()
     apply_marks(built_dataset, ids[:7], mark="include")
     app.switch_page("pages/export.py").run()
     assert not app.exception
     app.radio(key="export.marked").set_value("include").run()
-    out = tmp_path / "picked.jsonl"
-    app.text_input(key="export.out.jsonl").input(str(out)).run()
+    out = built_dataset.workspace.root / "exports" / "picked.jsonl"  # the app writes only under exports/
+    app.text_input(key="export.out.jsonl").input("picked.jsonl").run()
     app.button(key="export.go").click().run()
     assert not app.exception
     assert len(out.read_text().splitlines()) == 7

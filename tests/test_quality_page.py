@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from mixmap.core.quality.dataset import score_dataset
 from mixmap.core.store.marks import read_marks
-from tests.conftest import open_app
+from tests.conftest import open_app, shown_text
 from tests.quality_data import SLOP_CLUSTER, build_planted, write_planted
 
 PAGE = "pages/quality.py"
@@ -78,7 +78,7 @@ def test_drill_in_highlights_phrases_and_keeps_markup_inert(page, planted):
     page.session_state["quality.cluster_pick"] = SLOP_CLUSTER
     page.run()
     assert not page.exception, [e.value for e in page.exception]
-    assert page.subheader[-1].value.startswith(f"{len(groups['slop'])} rows selected (cluster {SLOP_CLUSTER}:")
+    assert shown_text(page.subheader[-1].value).startswith(f"{len(groups['slop'])} rows selected (cluster {SLOP_CLUSTER}:")
     page.number_input(key="quality.examples").set_value(len(groups["slop"])).run()
     boxes = [h.value for h in page.html if "matched:" in h.value]
     assert len(boxes) == len(groups["slop"])

@@ -221,6 +221,7 @@ def test_data_page_upload_writes_only_into_the_workspace(tmp_path, monkeypatch):
 
 # ---- the app listens on localhost -------------------------------------------------------------------------
 def _app_command(monkeypatch, *args):
+    monkeypatch.delenv("MIXMAP_APP_PASSWORD", raising=False)
     calls = []
     monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
     result = CliRunner().invoke(main, ["app", *args])
@@ -236,7 +237,8 @@ def test_app_listens_on_localhost_by_default(monkeypatch):
 
 
 def test_app_shares_only_when_asked(monkeypatch):
-    cmd = _app_command(monkeypatch, "--host", "0.0.0.0", "--port", "9000")
+    cmd = _app_command(monkeypatch, "--host", "0.0.0.0", "--port", "9000", "--token")  # with a password only
+    # (tests/test_app_access.py: without one it refuses to start)
     assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0" and cmd[cmd.index("--server.port") + 1] == "9000"
 
 

@@ -215,10 +215,12 @@ def test_the_app_replay_button_leaves_the_original_export_alone(tmp_path, monkey
     """The Export page's Replay button called replay without `out`, which wrote over the export it checked."""
     from tests.conftest import open_app
 
-    ws, ds, out = _exported(tmp_path)
+    ws, ds, _ = _exported(tmp_path)
+    out = ws.root / "exports" / "out.jsonl"  # the app replays the manifests in its own exports folder
+    export_rows(ds, out, extra_frames=())
     before = _snapshot(out, manifest_path(out))
     app = open_app(ws.root, monkeypatch, page="pages/export.py")
-    app.text_input(key="export.replay_path").input(str(manifest_path(out))).run()
+    app.selectbox(key="export.replay_path").set_value(manifest_path(out).name).run()
     app.button(key="export.replay").click().run()
     assert not app.exception
     assert "Byte-identical" in app.success[-1].value and str(out) not in app.success[-1].value

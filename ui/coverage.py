@@ -9,6 +9,7 @@ import streamlit as st
 from mixmap.core.coverage.analysis import analyze_coverage
 from mixmap.core.coverage.sources import source_comparison
 from mixmap.core.curate.diversity import diversity_table
+from mixmap.ui.escape import plot_text
 from mixmap.ui.mapview import display_sample
 from mixmap.ui.state import workspace
 
@@ -37,11 +38,6 @@ def diversity(name: str, key: tuple, ids: tuple | None):
     return diversity_table(workspace().dataset(name), ids=ids)
 
 
-def _safe(text: str) -> str:
-    # Plotly hover text is HTML-ish markup: neutralise angle brackets from the data.
-    return str(text).replace("<", "‹").replace(">", "›")
-
-
 def coverage_figure(frame: pd.DataFrame, report, *, unit: str, show_density: bool = True,
                     show_reference: bool = True, selected: int | None = None) -> go.Figure:
     """The candidate's map in grey, the reference on top (covered / not), the density difference below."""
@@ -58,16 +54,16 @@ def coverage_figure(frame: pd.DataFrame, report, *, unit: str, show_density: boo
                           x=1.0, xanchor="left", tickformat=".2%")))
     shown = frame.iloc[display_sample(frame)]
     fig.add_trace(go.Scattergl(
-        x=shown["x"], y=shown["y"], mode="markers", name=f"{report.candidate} ({len(frame):,})",
+        x=shown["x"], y=shown["y"], mode="markers", name=f"{plot_text(report.candidate)} ({len(frame):,})",
         marker=dict(size=3, color="rgba(90,90,90,0.35)"), hoverinfo="text",
-        hovertext=[_safe(s) for s in shown["cluster_label"]] if len(shown) <= 50_000 else None))
+        hovertext=[plot_text(s) for s in shown["cluster_label"]] if len(shown) <= 50_000 else None))
     if show_reference:
         ref = report.reference_rows
         for covered, colour, label in ((True, "#f28e2b", "covered"), (False, "#d62728", "no row within r")):
             part = ref[ref["covered"] == covered]
             if len(part):
                 fig.add_trace(go.Scattergl(
-                    x=part["x"], y=part["y"], mode="markers", name=f"{report.reference}: {label} ({len(part):,})",
+                    x=part["x"], y=part["y"], mode="markers", name=f"{plot_text(report.reference)}: {label} ({len(part):,})",
                     marker=dict(size=6, symbol="diamond", color=colour, line=dict(width=0.5, color="white")),
                     hoverinfo="text", hovertext=[f"distance to data {d:.3f}" for d in part["distance"]]))
     gaps = [g for g in report.gaps.get(unit, []) if np.isfinite(g.x)]
@@ -77,7 +73,7 @@ def coverage_figure(frame: pd.DataFrame, report, *, unit: str, show_density: boo
             text=[str(g.rank) for g in gaps], textfont=dict(color="black", size=12),
             marker=dict(size=[26 if g.rank == selected else 18 for g in gaps], color="rgba(255,255,255,0.85)",
                         line=dict(width=[3 if g.rank == selected else 1.5 for g in gaps], color="black")),
-            hoverinfo="text", hovertext=[_safe(f"gap {g.rank}: {g.label} · missing {g.missing_mass:.1%}") for g in gaps]))
+            hoverinfo="text", hovertext=[plot_text(f"gap {g.rank}: {g.label} · missing {g.missing_mass:.1%}") for g in gaps]))
     fig.update_layout(height=600, margin=dict(l=0, r=0, t=10, b=0), uirevision="coverage",
                       legend=dict(itemsizing="constant", font=dict(size=11), orientation="h", y=-0.02),
                       xaxis=dict(visible=False), yaxis=dict(visible=False), plot_bgcolor="white")
@@ -89,7 +85,7 @@ def shares_figure(shares: pd.DataFrame, sources: list[str], *, top: int = 20) ->
     part = shares.head(top).iloc[::-1]
     fig = go.Figure()
     for source in sources:
-        fig.add_trace(go.Bar(y=[str(label)[:50] for label in part["label"]], x=part[source], name=str(source)[:40],
+        fig.add_trace(go.Bar(y=[plot_text(label, 50) for label in part["label"]], x=part[source], name=plot_text(source, 40),
                              orientation="h", hoverinfo="x+name"))
     fig.update_layout(barmode="stack", height=max(260, 24 * len(part) + 80), margin=dict(l=0, r=0, t=30, b=0),
                       xaxis=dict(tickformat=".0%", range=[0, 1]),

@@ -1,8 +1,6 @@
 """Streamlit helpers for the Duplicates page: cached stored pairs, the compute job, safe diff HTML, map styling."""
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +16,7 @@ from mixmap.core.dedup.dataset import (
 )
 from mixmap.core.dedup.groups import diff_words
 from mixmap.core.explore.view import snippet
+from mixmap.ui.escape import html_text
 from mixmap.ui.state import jobs, workspace
 
 INLINE_ROWS = 5_000  # up to this many rows the pairs are found in the request (about a second); else a job
@@ -96,13 +95,13 @@ def cached_snippets(name: str, method: str) -> pd.Series:
 def diff_html(a: str, b: str) -> tuple[str, str]:
     """Two HTML fragments, `a` and `b` word by word, with the words that differ wrapped in <mark>.
 
-    Every piece of data text goes through html.escape before any tag is added, so text such as
+    Every piece of data text goes through html_text (ui/escape.py) before any tag is added, so text such as
     `<script>` or `<img onerror=...>` shows as literal characters and never becomes markup."""
     wa, wb = (a or "").split(), (b or "").split()
     cut_a, cut_b = len(wa) > DIFF_MAX_WORDS, len(wb) > DIFF_MAX_WORDS
     left, right = [], []
     for tag, x, y in diff_words(" ".join(wa[:DIFF_MAX_WORDS]), " ".join(wb[:DIFF_MAX_WORDS])):
-        x, y = html.escape(x, quote=True), html.escape(y, quote=True)
+        x, y = html_text(x), html_text(y)
         if tag == "equal":
             left.append(x)
             right.append(y)
@@ -119,7 +118,7 @@ def text_box(fragment: str, *, title: str) -> str:
     """A bordered, scrollable box around an already escaped fragment; `title` is escaped here."""
     return ('<div style="border:1px solid rgba(128,128,128,0.35);border-radius:6px;padding:8px 10px;'
             'max-height:18rem;overflow:auto;font-size:0.86rem;line-height:1.45;white-space:pre-wrap">'
-            f'<div style="font-size:0.75rem;color:#777;margin-bottom:4px">{html.escape(title)}</div>'
+            f'<div style="font-size:0.75rem;color:#777;margin-bottom:4px">{html_text(title)}</div>'
             f'{fragment}</div>')
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from mixmap.core.explore.select import selection_mask
 from mixmap.core.explore.view import map_frame, marks_frame, snippet
+from mixmap.ui.escape import plot_text
 from mixmap.ui.state import embedder, workspace
 
 MAX_POINTS = 100_000  # the browser gets at most this many points (Plotly WebGL is comfortable here)
@@ -100,13 +101,13 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
             part = view[categories == cat]
             colour = GREYS.get(cat) or next(colours)
             fig.add_trace(go.Scattergl(
-                x=part["x"], y=part["y"], name=str(cat)[:40], marker=dict(size=size, opacity=0.75, color=colour),
+                x=part["x"], y=part["y"], name=plot_text(cat, 40), marker=dict(size=size, opacity=0.75, color=colour),
                 hovertext=_hover(part) if hover else None, **common))
     else:
         fig.add_trace(go.Scattergl(
-            x=view["x"], y=view["y"], name=color_by,
+            x=view["x"], y=view["y"], name=plot_text(color_by),
             marker=dict(size=max(3, size - 1), opacity=0.8, color=view[color_by], colorscale="Viridis", showscale=True,
-                        colorbar=dict(title=color_by)),
+                        colorbar=dict(title=plot_text(color_by))),
             hovertext=_hover(view) if hover else None, **common))
     if highlight is not None and highlight.any():
         part = frame[highlight]
@@ -133,8 +134,8 @@ def point_size(drawn: int) -> int:
 
 def cluster_labels(frame: pd.DataFrame, limit: int = MAP_LABELS) -> list[dict]:
     """x, y, text of the names drawn on the map: the `limit` biggest clusters (noise has no name), each at
-    its rows' median, named by its first two keywords, leaving out names that would overlap a bigger one. Plotly reads annotation text as markup, so angle
-    brackets and ampersands from the data are replaced."""
+    its rows' median, named by its first two keywords, leaving out names that would overlap a bigger one.
+    Plotly reads annotation text as markup, so the names are escaped (ui/escape.py)."""
     if "cluster" not in frame.columns or "cluster_label" not in frame.columns:
         return []
     ids = frame["cluster"].to_numpy()
@@ -155,7 +156,7 @@ def cluster_labels(frame: pd.DataFrame, limit: int = MAP_LABELS) -> list[dict]:
             continue
         placed.append((x, y))
         words = str(names[first[i]]).split(": ", 1)[-1].split(" · ")[:2]
-        text = " · ".join(words).replace("&", "&amp;").replace("<", "‹").replace(">", "›")
+        text = plot_text(" · ".join(words))
         labels.append({"x": float(x), "y": float(y), "text": text})
     return labels
 
@@ -175,8 +176,8 @@ def density_layer(frame: pd.DataFrame, bins: int = DENSITY_BINS) -> go.Heatmap:
 
 
 def _hover(part: pd.DataFrame) -> list[str]:
-    # Plotly renders hover text as HTML-ish markup: neutralise angle brackets from the data.
-    return [f"{lab}<br>{snip.replace('<', '‹').replace('>', '›')}"
+    # Plotly renders hover text as HTML-ish markup: the data is escaped, only our <br> is markup.
+    return [f"{plot_text(lab)}<br>{plot_text(snip)}"
             for lab, snip in zip(part["cluster_label"].astype(str), part["snippet"].astype(str))]
 
 
@@ -232,14 +233,14 @@ def selection_profile(frame: pd.DataFrame, selected: np.ndarray, column: str) ->
             counts, _ = np.histogram(values[mask], bins=edges)
             fig.add_trace(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts / max(counts.sum(), 1), name=name,
                                  marker_color=colour, opacity=0.6, width=np.diff(edges)))
-        fig.update_layout(barmode="overlay", yaxis_title="share of rows", xaxis_title=column)
+        fig.update_layout(barmode="overlay", yaxis_title="share of rows", xaxis_title=plot_text(column))
     else:
         categories = frame[column].astype(str).replace("", "(none)")
         top = categories[picked].value_counts().index[:PROFILE_CATEGORIES]
         for name, mask, colour in (("all rows", np.ones(len(frame), dtype=bool), "#9e9e9e"),
                                    ("selection", picked, "#d62728")):
             shares = categories[mask].value_counts(normalize=True).reindex(top).fillna(0.0)
-            fig.add_trace(go.Bar(x=shares.to_numpy(), y=[str(t)[:40] for t in top], orientation="h", name=name,
+            fig.add_trace(go.Bar(x=shares.to_numpy(), y=[plot_text(t, 40) for t in top], orientation="h", name=name,
                                  marker_color=colour))
         fig.update_layout(barmode="group", xaxis_title="share of rows", yaxis=dict(autorange="reversed"))
     fig.update_layout(height=320, margin=dict(l=0, r=0, t=10, b=0), legend=dict(orientation="h"))

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from mixmap.core.store.marks import marks_version
+from mixmap.ui.escape import md
 from mixmap.ui.state import embedder, workspace
 
 
@@ -81,20 +82,21 @@ def render_card(card: dict, *, key: str) -> None:
     cols = st.columns(4)
     cols[0].metric("Effective clusters", _num(div.get("effective_clusters"), 1),
                    help="Diversity: exp(entropy of the cluster shares), noise rows left out")
-    cols[0].caption(f"Vendi {_num(div.get('vendi'), 1)} · noise {_num(div.get('noise_share', float('nan')) * 100, 0)}%")
+    cols[0].caption(f"Vendi {md(_num(div.get('vendi'), 1))} · noise "
+                    f"{md(_num(div.get('noise_share', float('nan')) * 100, 0))}%")
     if isinstance(qual, dict):
         cols[1].metric("Mean slop score", _num(qual["mean"]), help="Quality: the signals frame's slop_score")
-        cols[1].caption(f"{qual['share_slop'] * 100:.0f}% ≥ {qual['threshold']} · p90 {_num(qual['p90'])}")
+        cols[1].caption(f"{qual['share_slop'] * 100:.0f}% ≥ {qual['threshold']:g} · p90 {md(_num(qual['p90']))}")
     else:
         cols[1].metric("Mean slop score", "n/a", help="Quality: score the dataset first (Quality page)")
     if isinstance(rel, dict):
         best = max(rel.items(), key=lambda kv: kv[1]["coverage"])
-        cols[2].metric("Coverage", f"{best[1]['coverage'] * 100:.0f}%", help=f"Relevance: of reference {best[0]}")
-        cols[2].caption(", ".join(f"{r}: {v['coverage'] * 100:.0f}%" for r, v in rel.items()))
+        cols[2].metric("Coverage", f"{best[1]['coverage'] * 100:.0f}%", help=f"Relevance: of reference {md(best[0])}")
+        cols[2].caption(", ".join(f"{md(r)}: {v['coverage'] * 100:.0f}%" for r, v in rel.items()))
     else:
         cols[2].metric("Coverage", "n/a", help="Relevance: add a reference set (Coverage page) to measure it")
     cols[3].metric("Multi-step", f"{struct.get('multi_step', 0) * 100:.0f}%", help="Structure: share of rows")
-    cols[3].caption(" · ".join(f"{k.replace('_', '-')} {struct.get(k, 0) * 100:.0f}%" for k in ("lists", "code", "multi_turn")))
+    cols[3].caption(" · ".join(f"{md(k.replace('_', '-'))} {struct.get(k, 0) * 100:.0f}%" for k in ("lists", "code", "multi_turn")))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

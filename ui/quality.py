@@ -1,14 +1,13 @@
 """Streamlit helpers for the Quality page: the scoring job, cached cluster ranking, safe highlighted text."""
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from mixmap.core.quality.dataset import cluster_slop, reference_texts, score_dataset, scoring_inputs
 from mixmap.core.quality.scoring import Span
+from mixmap.ui.escape import html_text
 from mixmap.ui.state import jobs, workspace
 
 JOB_TITLE = "score"
@@ -86,7 +85,7 @@ def rank_table(ranked: pd.DataFrame, frame: pd.DataFrame, column: str, threshold
 def highlight_html(text: str, spans: list[Span], *, limit: int = HIGHLIGHT_MAX_CHARS) -> str:
     """`text` as an HTML fragment with each span wrapped in <mark>.
 
-    Every piece of data text goes through html.escape before a tag is added, so `<script>` or markdown in
+    Every piece of data text goes through html_text (ui/escape.py) before a tag is added, so `<script>` or markdown in
     the data shows as typed and never becomes markup. Overlapping spans are merged into the first one.
     """
     text = text or ""
@@ -97,23 +96,23 @@ def highlight_html(text: str, spans: list[Span], *, limit: int = HIGHLIGHT_MAX_C
         start, end = max(span.start, at), min(span.end, len(text))
         if start >= end:
             continue
-        out.append(html.escape(text[at:start]))
+        out.append(html_text(text[at:start]))
         colour = KIND_COLOURS.get(span.kind, "#ffe08a")
-        title = html.escape(f"{span.kind} · weight {span.weight:g}", quote=True)
+        title = html_text(f"{span.kind} · weight {span.weight:g}")
         out.append(f'<mark style="background:{colour};padding:0 1px" title="{title}">'
-                   f"{html.escape(text[start:end])}</mark>")
+                   f"{html_text(text[start:end])}</mark>")
         at = end
-    out.append(html.escape(text[at:]))
+    out.append(html_text(text[at:]))
     more = f'<span style="color:#888"> … (first {limit:,} characters)</span>' if cut else ""
     return "".join(out) + more
 
 
 def row_box(fragment: str, *, title: str, phrases: list[str]) -> str:
     """A bordered box: an escaped `title`, the (already escaped) fragment, the matched phrases escaped."""
-    found = ", ".join(html.escape(p) for p in dict.fromkeys(phrases)) or "none"
+    found = ", ".join(html_text(p) for p in dict.fromkeys(phrases)) or "none"
     return ('<div style="border:1px solid rgba(128,128,128,0.35);border-radius:6px;padding:8px 10px;'
             'max-height:20rem;overflow:auto;font-size:0.86rem;line-height:1.45;white-space:pre-wrap">'
-            f'<div style="font-size:0.75rem;color:#777;margin-bottom:4px">{html.escape(title)}</div>'
+            f'<div style="font-size:0.75rem;color:#777;margin-bottom:4px">{html_text(title)}</div>'
             f'{fragment}'
             f'<div style="font-size:0.75rem;color:#777;margin-top:6px">matched: {found}</div></div>')
 

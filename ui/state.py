@@ -7,7 +7,9 @@ import streamlit as st
 
 from mixmap.core.errors import MixmapError
 from mixmap.core.settings import setting
+from mixmap.core.store.paths import AppPaths
 from mixmap.core.store.workspace import Workspace
+from mixmap.ui.escape import md
 from mixmap.ui.jobs import JobRegistry
 
 DATASET_KEY = "dataset"
@@ -16,6 +18,28 @@ DATASET_KEY = "dataset"
 @st.cache_resource
 def workspace() -> Workspace:
     return Workspace()
+
+
+def app_paths() -> AppPaths:
+    """Where the app may read (data folders, uploads, exports) and write (exports): every typed path is
+    checked by it (mixmap.core.store.paths)."""
+    return AppPaths.for_workspace(workspace().root)
+
+
+def typed_path(label: str, *, key: str, placeholder: str | None = None):
+    """A text input for a file inside the operator's data folders: the resolved path when it is allowed,
+    None when empty; an outside path (absolute, `..`, a symlink out) is an st.error, never opened."""
+    paths = app_paths()
+    folders = ", ".join(str(d) for d in paths.data)
+    typed = st.text_input(label, key=key, placeholder=placeholder,
+                          help=f"A path inside a data folder ({md(folders)}), or relative to it.")
+    return guard(paths.readable, typed) if typed.strip() else None
+
+
+def data_folders_hint() -> None:
+    """How to let the app read files on this machine, shown where it cannot yet."""
+    st.caption("To read files on this machine instead of uploading them, start the app with "
+               "`mixmap app --data-dir DIR` (repeatable).")
 
 
 @st.cache_resource
@@ -160,13 +184,13 @@ def show_jobs(dataset: str | None = None) -> None:
     def _panel():
         for job in registry.for_dataset(dataset)[:3]:
             if job.running:
-                st.caption(f"{job.title} of {job.dataset}: running")
+                st.caption(f"{md(job.title)} of {md(job.dataset)}: running")
                 for stage, (done, total) in job.stages.items():
-                    st.progress(min(1.0, done / total), text=f"{stage}: {done:,} / {total:,}")
+                    st.progress(min(1.0, done / total), text=f"{md(stage)}: {done:,} / {total:,}")
             elif job.status == "failed":
-                st.error(f"{job.title} of {job.dataset} failed: {job.error}")
+                st.error(f"{md(job.title)} of {md(job.dataset)} failed: {md(job.error)}")
             elif job.finished and job.finished > st.session_state.get("jobs.seen", 0):
-                st.success(f"{job.title} of {job.dataset} finished")
+                st.success(f"{md(job.title)} of {md(job.dataset)} finished")
         if not registry.any_running(dataset) and st.session_state.get("jobs.was_running"):
             st.session_state["jobs.was_running"] = False
             st.rerun(scope="app")  # refresh the whole page once the work is done
@@ -181,7 +205,7 @@ def guard(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except MixmapError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
 
 
@@ -193,7 +217,8 @@ def undo_banner(page: str, dataset, text: str) -> None:
     if not applied or applied.get("dataset") != dataset.name:
         return
     left, right = st.columns([4, 1])
-    left.success(text.format(**applied))
+    # numbers keep their format specs ({marked:,}); every other value is data and is escaped
+    left.success(text.format(**{k: v if isinstance(v, int | float) else md(v) for k, v in applied.items()}))
     if right.button("Undo", key=f"{page}.undo"):
         from mixmap.core.store.marks import undo
 

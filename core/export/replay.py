@@ -38,12 +38,12 @@ def _fixed_source(source: dict) -> str | None:
     return named if rows_named is None or list(rows_named) == [named] else None
 
 
-def _reingest(workspace, manifest: dict):
+def _reingest(workspace, manifest: dict, readable):
     from mixmap.core.ingest.files import TextSpec, file_sha256, ingest_into
 
     dataset = workspace.dataset(manifest["dataset"], create=True)
     for source in manifest.get("sources") or []:
-        path = Path(source.get("path") or "")
+        path = readable(source.get("path") or "")
         if not path.is_file():
             raise MixError(f"cannot replay: source file {path} is missing (it was {source.get('sha256', '?')[:12]}...)")
         if source.get("sha256") and file_sha256(path) != source["sha256"]:
@@ -74,9 +74,14 @@ def _replay_target(manifest: dict, manifest_file: Path, out: str | Path | None) 
     return target
 
 
-def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | None = None, embedder=None) -> dict:
+def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | None = None, embedder=None,
+                    readable=Path) -> dict:
     """Export again from a manifest (to `out`, a new path, default a new temporary folder); reports whether the
-    bytes match. The original export and its manifest are never written."""
+    bytes match. The original export and its manifest are never written.
+
+    The app passes its path check as `readable` (mixmap.core.store.paths.AppPaths.readable): each source path
+    the manifest names is checked before it is read, so a manifest cannot make the app read outside its
+    folders; and it passes an `out` inside its exports folder."""
     from mixmap.core.build.pipeline import build_dataset
     from mixmap.core.export.write import export_rows
 
@@ -89,7 +94,7 @@ def replay_manifest(workspace, manifest_file: str | Path, *, out: str | Path | N
     target = _replay_target(manifest, manifest_file, out)
     steps = []
     if not workspace.exists(name):
-        _reingest(workspace, manifest)
+        _reingest(workspace, manifest, readable)
         steps.append("ingested sources")
     dataset = workspace.dataset(name)
     have = {(s.get("source"), s.get("sha256")) for s in dataset.meta.get("sources", [])}

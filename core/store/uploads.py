@@ -6,12 +6,10 @@ manifest that recorded the first file's sha256 still finds it; the same bytes up
 from __future__ import annotations
 
 import hashlib
-import re
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 
 from mixmap.core.store.atomic import write_bytes_atomic
-
-MAX_NAME_BYTES = 200  # file systems allow 255 bytes per name; leave room for a temp suffix
+from mixmap.core.store.paths import UPLOADS, safe_file_name
 
 
 def upload_path(root: Path, name: str) -> Path:
@@ -20,14 +18,8 @@ def upload_path(root: Path, name: str) -> Path:
     Folders (either slash), drive letters, '..', leading dots and anything but letters, digits, '_', '-'
     and '.' are dropped or replaced, and the name is shortened, keeping its suffix (.jsonl.gz stays).
     """
-    base = PureWindowsPath(str(name).replace("\x00", "")).name  # strips both '/' and '\\' folders
-    safe = re.sub(r"[^A-Za-z0-9_.\-]+", "_", base).lstrip(".")
-    safe = re.sub(r"\.{2,}", ".", safe) or "upload"
-    if len(safe.encode()) > MAX_NAME_BYTES:
-        stem, dot, suffix = safe.partition(".")
-        suffix = (dot + suffix)[-40:]
-        safe = stem[: MAX_NAME_BYTES - len(suffix)] + suffix
-    folder = Path(root) / "uploads"
+    safe = safe_file_name(name, default="upload")
+    folder = Path(root) / UPLOADS
     return folder / safe
 
 
