@@ -22,7 +22,8 @@ Here the two sets are compared on *regions* of their union instead, at several r
    the candidate confidently lacks ranks above one it has only a little less of, and a tiny region cannot
    win on luck (a 3-row region with no candidate row has a bound of ~0.6, a 20-row one ~0.14);
 5. **pockets**: flagged regions that share at least half the reference rows of the smaller one (the same
-   place seen at another resolution) are merged, keeping the best bound. Reference rows in no pocket get -1.
+   place seen at another resolution) are one pocket with the best bound; a finer region adds its rows to it,
+   a coarser one does not (it might span a second missing topic). Reference rows in no pocket get -1.
 
 A uniform style offset moves every reference row alike, so it changes no region's counts much; and prompt-side
 vectors remove most of it before this step. The ratio bound is a ranking score, not a calibrated test:
@@ -139,14 +140,20 @@ def union_pockets(reference: np.ndarray, candidate: np.ndarray, *, sizes: tuple[
 
 
 def _merge(ranked: list[Pocket]) -> list[Pocket]:
-    """Merge regions that hold the same reference rows at another resolution; the best bound stays."""
+    """Keep the best-ranked of regions that hold the same reference rows at another resolution.
+
+    A region sharing at least MERGE_OVERLAP of the smaller one's reference rows with a pocket already kept is
+    that place seen again; its rows not in any pocket yet join that pocket only when the region is the finer
+    one (so a coarse region that also spans a second missing topic does not swallow it).
+    """
     pockets: list[Pocket] = []
     for region in ranked:
         rows = set(region.rows.tolist())
         for pocket in pockets:
             shared = len(rows.intersection(pocket.rows.tolist()))
             if shared >= MERGE_OVERLAP * min(len(rows), len(pocket.rows)):
-                pocket.rows = np.union1d(pocket.rows, region.rows)
+                if len(rows) < len(pocket.rows):
+                    pocket.rows = np.union1d(pocket.rows, region.rows)
                 break
         else:
             pockets.append(Pocket(rows=region.rows.copy(), ratio_bound=region.ratio_bound, ratio=region.ratio,
