@@ -12,24 +12,25 @@ Definitions (all in the candidate model's embedding space, cosine distance = 1 -
   so they do not shrink r), on a seeded sample of up to 4,000 rows searched against all rows. A reference
   drawn from the same distribution as the candidate therefore scores about percentile / 100.
 - **coverage score**: the share of reference rows whose nearest candidate row lies within r.
-- **local signal** (`core/coverage_local.py`): for each reference row, how many of its k = 30 nearest rows
-  in the pooled candidate + reference set are reference rows, against Binomial(k, p0) with p0 the
-  reference's share of the pool; its **uncovered weight** is 1 when every neighbour is a reference row and
-  0 at the mixed rate; a row is **under-covered** when the binomial tail is below alpha = 0.01.
-- **gap units**: `cluster` = gap pockets, the under-covered reference rows grouped by average-linkage
-  clustering cut at 1.6 r (so a topic of 1-2% of the reference gets a pocket of its own; other reference
-  rows are in no pocket, unit -1); `cell` =
-  a square grid over the shared 2-D map; `map_cluster` = the candidate's own clusters (a reference row takes
-  the cluster of its nearest candidate row).
-- **ranking**: per unit, `uncovered` = the summed uncovered weights of its reference rows (about how many of
-  them the candidate lacks; covered rows add about 0, so chance fluctuations in big units cancel) and
-  `z` = uncovered / its standard deviation under random mixing. Gaps are the units with uncovered > 0,
-  ranked by z. **missing mass** of a gap = uncovered / reference rows: the share of the reference the
-  candidate lacks there. The old global measure, max(0, reference share - candidate share) per unit, is kept
-  as `mass_difference` (it let a 1-2% topic lose to fluctuations in big units: planted topics in the top 3
-  by gap pockets now 10 of 12 (was 5), and 7 of 9 held-out topics (was 5); bench/results/coverage.json). A pocket's candidate rows are the candidate rows
-  among its reference rows' k nearest pooled rows; map clusters count candidate shares only among candidate
-  rows in units that hold reference rows, so an extra source does not make every other region look thin.
+- **side** (`on`): "prompt" compares what rows ask (instruction + input, or the user turns; see
+  core/embed/prompts.py), "text" the whole rows. The default is prompt when the candidate has prompt vectors,
+  so a reference answered by another writer is not judged by its answers' style. A reference without a
+  separate prompt (one text column, e.g. an eval suite of bare prompts) is compared on its text. The map
+  (coordinates, cells, the candidate's clusters) stays the text-side map, so no point moves.
+- **local signal** (`core/coverage/local.py`): for each reference row, how many of its k = 30 nearest rows
+  in the pooled candidate + reference set are reference rows, against Binomial(k, p0); kept per row as
+  `local_reference_share` / `under_covered`, and it ranks the `cell` and `map_cluster` units by the z of
+  their summed uncovered weights.
+- **gap pockets** (the `cluster` unit, `core/coverage/union.py`): the reference's shared style offset is
+  removed (trimmed ICP), the union is cut into k-means regions at three resolutions, a region is a gap when
+  the reference is over-represented there (binomial tail < 1e-3) and the candidate's share is at most half
+  the reference's; regions are ranked by the upper 95% bound of that share ratio and merged across
+  resolutions. A broad region whose shares match is never a gap. Before issue 19 the pockets were the
+  under-covered rows of the local signal, average-linkage clustered and ranked by z; under a style shift
+  that ranked a broad matched region first (bench/bench_coverage_prompts.py, docs/coverage.md).
+- **missing mass** of a gap = uncovered / reference rows, uncovered = its reference rows less what the
+  candidate's rows there carry at the sets' overall ratio (pockets) or the summed uncovered weights (other
+  units). The global max(0, reference share - candidate share) is kept as `mass_difference`.
 """
 from __future__ import annotations
 
