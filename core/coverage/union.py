@@ -45,6 +45,7 @@ ALIGN_ROUNDS = 3
 ALIGN_KEEP = 0.5
 ALIGN_GAIN = 0.1
 FIT_SAMPLE = 60_000  # k-means is fitted on at most this many union rows; the rest are assigned
+MAX_REGIONS = 1000  # per resolution: above ~20k union rows the finest regions grow instead (k-means cost)
 
 
 @dataclass
@@ -68,11 +69,14 @@ def _regions(union: np.ndarray, n_regions: int, seed: int) -> np.ndarray:
     fit = union
     if len(union) > FIT_SAMPLE:
         fit = union[np.random.default_rng(seed).choice(len(union), size=FIT_SAMPLE, replace=False)]
-    model = KMeans(n_clusters=min(n_regions, len(fit)), n_init=1, random_state=seed).fit(fit)
+    model = KMeans(n_clusters=min(n_regions, len(fit)), n_init=1, max_iter=100, random_state=seed).fit(fit)
+    if fit is union:
+        return model.labels_
     centres = model.cluster_centers_.astype(np.float32)
+    half_norms = 0.5 * (centres * centres).sum(axis=1)  # nearest centre: argmax x.c - |c|^2 / 2
     labels = np.empty(len(union), dtype=np.int64)
     for start in range(0, len(union), 50_000):
-        labels[start:start + 50_000] = (union[start:start + 50_000] @ centres.T).argmax(axis=1)
+        labels[start:start + 50_000] = (union[start:start + 50_000] @ centres.T - half_norms).argmax(axis=1)
     return labels
 
 
@@ -128,7 +132,7 @@ def union_pockets(reference: np.ndarray, candidate: np.ndarray, *, sizes: tuple[
     p0 = n_r / (n_r + n_c)
     found: list[Pocket] = []
     for size in sizes:
-        n_regions = max(2, len(union) // max(size, 1))
+        n_regions = int(np.clip(len(union) // max(size, 1), 2, MAX_REGIONS))
         labels = _regions(union, n_regions, seed)
         lab_r, lab_c = labels[:n_r], labels[n_r:]
         cr = np.bincount(lab_r, minlength=n_regions)
