@@ -77,6 +77,7 @@ def main(workspace: Path, *, out: Path = DOCS / "coverage_prompt.png") -> None:
         print(f"wrote {out}")
         page.get_by_text("whole rows (text)").first.click()  # the switch: same page on the text side
         wait_for_app(page, 180_000)
+        page.get_by_text("Comparing the reference").first.wait_for(state="hidden", timeout=180_000)
         page.wait_for_timeout(2500)
         text_out = out.with_name(f"{out.stem}_text.png")
         page.screenshot(path=str(text_out))
