@@ -99,7 +99,8 @@ def test_planted_gap_is_among_the_top_3(planted):
     # A gap "is" the removed topic when at least a quarter of its reference rows are cooking rows (>10x their
     # 2% base rate); the rest of such a gap are food rows without a cooking keyword, which the candidate kept.
     shares = [np.mean([i in cooking for i in g.reference_ids]) for g in report.gaps["cluster"]]
-    assert len(shares) == 3 and max(shares) >= 0.25 > 10 * base_rate, (shares, base_rate)
+    # the union pockets list only confident gaps: here the one planted topic (measured: 1 gap, 96% cooking)
+    assert 1 <= len(shares) <= 3 and max(shares) >= 0.25 > 10 * base_rate, (shares, base_rate)
     top = report.gaps["cluster"][int(np.argmax(shares))]
     assert len(cooking & set(top.reference_ids)) >= 0.5 * len(cooking)
     assert top.missing_mass > 0.005 and top.examples and top.nearest_candidates
