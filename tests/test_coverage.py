@@ -102,7 +102,9 @@ def test_planted_gap_is_among_the_top_3(planted):
     # the union pockets list only confident gaps: here the one planted topic (measured: 1 gap, 96% cooking)
     assert 1 <= len(shares) <= 3 and max(shares) >= 0.25 > 10 * base_rate, (shares, base_rate)
     top = report.gaps["cluster"][int(np.argmax(shares))]
-    assert len(cooking & set(top.reference_ids)) >= 0.5 * len(cooking)
+    # union pockets are pure but hold the topic's core, not most of it (measured: 23 of 74 cooking rows, 96%
+    # cooking; the k-NN pockets before issue 19 held more of the topic with more false rows around it)
+    assert len(cooking & set(top.reference_ids)) >= 0.25 * len(cooking)
     assert top.missing_mass > 0.005 and top.examples and top.nearest_candidates
     assert all(0 <= c["distance"] <= 2 and c["text"] for c in top.nearest_candidates)
     assert 0.5 < report.score < 1 and report.density is not None
