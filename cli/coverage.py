@@ -66,9 +66,12 @@ def reference_list(ctx, name, as_json):
 @click.option("--top", type=COUNT, default=10, show_default=True, help="How many gaps to list per unit.")
 @click.option("--percentile", type=PERCENTILE, default=90.0, show_default=True,
               help="Radius r = this percentile of NAME's nearest-neighbour distances.")
+@click.option("--on", "on", type=click.Choice(["prompt", "text"]), default=None,
+              help="Compare what rows ask (prompt: instruction + input, user turns) or whole rows (text). "
+                   "Default: prompt when NAME has prompt vectors.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def coverage(ctx, name, ref, unit, top, percentile, as_json):
+def coverage(ctx, name, ref, unit, top, percentile, on, as_json):
     """Coverage score of NAME against a reference, and its gaps ranked by missing reference mass."""
     from mixmap.core.coverage.analysis import analyze_coverage, is_reference
 
@@ -77,10 +80,10 @@ def coverage(ctx, name, ref, unit, top, percentile, as_json):
     if not is_reference(reference_set) or reference_set.meta.get("map_of") != name:
         raise MixmapError(f"{ref!r} is not a reference set of {name!r}; add it with "
                           f"`mixmap reference add {name} FILE --as {ref}`")
-    report = analyze_coverage(ws.dataset(name), reference_set, percentile=percentile, top=top)
+    report = analyze_coverage(ws.dataset(name), reference_set, on=on, percentile=percentile, top=top)
     data = report.to_dict(units=None if unit == "all" else [unit], top=top)
-    lines = [(f"{name} covers {data['coverage_score']:.1%} of {ref} ({data['covered_rows']}/{data['n_reference']} "
-              f"reference rows have a row within r={data['radius']:.3f})")]
+    lines = [(f"{name} covers {data['coverage_score']:.1%} of {ref} on the {data['on']} side "
+              f"({data['covered_rows']}/{data['n_reference']} reference rows have a row within r={data['radius']:.3f})")]
     for kind, gaps in data["gaps"].items():
         lines.append(f"gaps by {kind}:")
         lines += [f"  {g['rank']:>2}. missing {g['missing_mass']:.1%}  ({g['n_ref']} ref / {g['n_cand']} rows)  "
@@ -93,9 +96,12 @@ def coverage(ctx, name, ref, unit, top, percentile, as_json):
 @click.option("--spec", "spec_ref", required=True,
               help="A YAML spec file (saved to the workspace), or the name of a spec saved before.")
 @click.option("--rows", type=COUNT, default=5, show_default=True, help="Closest rows to list per capability.")
+@click.option("--on", "on", type=click.Choice(["prompt", "text"]), default=None,
+              help="Match the spec's examples against what rows ask (prompt) or whole rows (text). "
+                   "Default: prompt when NAME has prompt vectors.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def spec(ctx, name, spec_ref, rows, as_json):
+def spec(ctx, name, spec_ref, rows, on, as_json):
     """Per-capability coverage of NAME against a spec, under-covered capabilities first."""
     from mixmap.core.coverage.spec import load_spec, read_spec, save_spec, spec_coverage
 
@@ -106,8 +112,8 @@ def spec(ctx, name, spec_ref, rows, as_json):
         save_spec(ws, the_spec)
     else:
         the_spec = read_spec(ws, spec_ref)
-    report = spec_coverage(dataset, the_spec, rows=rows)
-    lines = [f"{name} against spec {the_spec.name} (r={report.radius:.3f}), under-covered first:"]
+    report = spec_coverage(dataset, the_spec, rows=rows, on=on)
+    lines = [f"{name} against spec {the_spec.name} on the {report.on} side (r={report.radius:.3f}), under-covered first:"]
     lines += [f"  {c.rank:>2}. coverage {c.coverage:.0%}  near rows {c.near_rows:>5}  nearest {c.nearest_distance:.3f}  "
               f"{c.name}" for c in report.capabilities]
     emit(report.to_dict(), as_json, "\n".join(lines))

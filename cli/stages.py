@@ -85,7 +85,7 @@ def _embedder(ctx, model: str | None, fast: bool, bars=None):
 @click.pass_context
 def embed(ctx, name, model, fast, batch_size, use_ray, address, as_json):
     """Embed rows of NAME that have no vector yet for the chosen model."""
-    from mixmap.core.embed.stage import embed_dataset
+    from mixmap.core.embed.stage import embed_dataset, embed_prompts
 
     dataset = workspace_of(ctx).dataset(name)
     bars = StageBars(not as_json)
@@ -99,7 +99,9 @@ def embed(ctx, name, model, fast, batch_size, use_ray, address, as_json):
             raise MixmapError("give --model or --fast, not both")
         result = embed_dataset_ray(dataset, model=model, fast=fast, address=address, progress=progress)
     else:
-        result = embed_dataset(dataset, _embedder(ctx, model, fast), batch_size=batch_size, progress=progress)
+        embedder = _embedder(ctx, model, fast)
+        result = embed_dataset(dataset, embedder, batch_size=batch_size, progress=progress)
+        result["prompts"] = embed_prompts(dataset, embedder, batch_size=batch_size, progress=progress)
     bars.close()
     emit(result, as_json, f"{name}: embedded {result['embedded']} rows with {result['model']}")
 

@@ -48,6 +48,7 @@ if not dataset.has_frame("layout"):
     st.stop()
 frame = load_frame(name)
 frame = frame[frame["x"].notna()].reset_index(drop=True)
+on = cov.side_switch(dataset)
 tab_ref, tab_spec, tab_src, tab_div = st.tabs(["Reference gaps", "Spec coverage", "Sources", "Diversity"])
 
 # ---- reference gaps -----------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ with tab_ref:
         unit = mid.radio("Gaps over", list(UNITS), format_func=UNITS.get, key="coverage.unit", horizontal=True)
         percentile = right.number_input("Radius percentile", 50.0, 99.0, 90.0, step=5.0, key="coverage.percentile",
                                         help="r = this percentile of the data's own nearest-neighbour distances")
-        report = guard(cov.coverage_report, name, ref, float(percentile), (cov.versions(name), cov.versions(ref)))
+        report = guard(cov.coverage_report, name, ref, float(percentile), (cov.versions(name), cov.versions(ref)), on)
         if report is not None:
             a, b, c, d = st.columns(4)
             a.metric("Coverage score", f"{report.score:.1%}",
@@ -115,11 +116,14 @@ with tab_ref:
 
                 table = pd.DataFrame([{"rank": g.rank, "gap": g.label, "rows lacking data": round(g.uncovered, 1),
                                        "z": round(g.z, 1), "reference rows": g.n_ref, "data rows": g.n_cand,
+                                       "data/reference (bound)": None if g.ratio_bound is None else round(g.ratio_bound, 3),
                                        "missing mass": g.missing_mass, "within r": g.covered_share} for g in gaps])
                 st.subheader("Gaps, most significant first")
-                st.caption("rows lacking data: reference rows here whose neighbourhood holds fewer data rows than a "
-                           "random mix would (estimated); z: how far that is from chance; missing mass: those rows "
-                           "as a share of the reference; within r: reference rows with some data row within r.")
+                st.caption("rows lacking data: reference rows here beyond what the data's rows would carry at the two "
+                           "sets' overall ratio (estimated); z: how far that is from chance (gap pockets: -log10 of the "
+                           "region's binomial tail); data/reference (bound): upper 95% bound of the data's share over "
+                           "the reference's share there, the pockets' ranking (lower = surer gap); missing mass: rows "
+                           "lacking data as a share of the reference; within r: reference rows with a data row within r.")
                 st.dataframe(table, hide_index=True, width="stretch", key="coverage.gaps", on_select=_remember_gap,
                              selection_mode="single-row", column_config={
                                  c: st.column_config.NumberColumn(format="percent") for c in ("missing mass", "within r")})
@@ -162,7 +166,7 @@ with tab_spec:
             spec = parse_spec(text)
             save_spec(ws, spec)
             model = embedder(name)
-            st.session_state["coverage.spec_report"] = spec_coverage(dataset, spec, embedder=model)
+            st.session_state["coverage.spec_report"] = spec_coverage(dataset, spec, embedder=model, on=on)
         except MixmapError as exc:
             st.error(md(exc))
     report = st.session_state.get("coverage.spec_report")
@@ -183,7 +187,7 @@ with tab_spec:
 
 # ---- sources ------------------------------------------------------------------------------------------
 with tab_src:
-    comparison = guard(cov.sources, name, cov.versions(name))
+    comparison = guard(cov.sources, name, cov.versions(name), on)
     if comparison is not None:
         names = list(comparison.by_source["source"])
         if len(names) < 2:

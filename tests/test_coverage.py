@@ -99,9 +99,12 @@ def test_planted_gap_is_among_the_top_3(planted):
     # A gap "is" the removed topic when at least a quarter of its reference rows are cooking rows (>10x their
     # 2% base rate); the rest of such a gap are food rows without a cooking keyword, which the candidate kept.
     shares = [np.mean([i in cooking for i in g.reference_ids]) for g in report.gaps["cluster"]]
-    assert len(shares) == 3 and max(shares) >= 0.25 > 10 * base_rate, (shares, base_rate)
+    # the union pockets list only confident gaps: here the one planted topic (measured: 1 gap, 96% cooking)
+    assert 1 <= len(shares) <= 3 and max(shares) >= 0.25 > 10 * base_rate, (shares, base_rate)
     top = report.gaps["cluster"][int(np.argmax(shares))]
-    assert len(cooking & set(top.reference_ids)) >= 0.5 * len(cooking)
+    # union pockets are pure but hold the topic's core, not most of it (measured: 23 of 74 cooking rows, 96%
+    # cooking; the k-NN pockets before issue 19 held more of the topic with more false rows around it)
+    assert len(cooking & set(top.reference_ids)) >= 0.25 * len(cooking)
     assert top.missing_mass > 0.005 and top.examples and top.nearest_candidates
     assert all(0 <= c["distance"] <= 2 and c["text"] for c in top.nearest_candidates)
     assert 0.5 < report.score < 1 and report.density is not None
@@ -266,7 +269,8 @@ capabilities:
   - {name: space, examples: [planet star orbit galaxy telescope]}
   - {name: law, examples: [statute court judge plaintiff verdict appeal]}
 """)
-    report = spec_coverage(built_dataset, spec, embedder=fake_embedder)
+    # on the text side: the synthetic rows' topic words are in their answers ("Tell me about cooking 3" asks)
+    report = spec_coverage(built_dataset, spec, embedder=fake_embedder, on="text")
     names = [c.name for c in report.capabilities]
     assert names[0] == "law" and set(names[1:]) == {"cooking", "space"}
     assert report.capabilities[0].coverage == 0 and report.capabilities[0].near_rows == 0
@@ -297,9 +301,10 @@ def test_cli_reference_coverage_spec_and_diversity(built_dataset, fake_embedder,
     assert out.exit_code == 1 and "not a reference set" in out.output
     spec_file = tmp_path / "caps.yaml"
     spec_file.write_text("capabilities:\n  law: [statute court judge verdict]\n  cooking: [recipe oven bake flour]\n")
-    out = runner.invoke(main, ["--workspace", root, "spec", "synth", "--spec", str(spec_file), "--json"])
+    # --on text: the synthetic rows' topic words are in their answers, not in what they ask
+    out = runner.invoke(main, ["--workspace", root, "spec", "synth", "--spec", str(spec_file), "--json", "--on", "text"])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.output)["capabilities"][0]["name"] == "law"
+    assert json.loads(out.output)["capabilities"][0]["name"] == "law" and json.loads(out.output)["on"] == "text"
     out = runner.invoke(main, ["--workspace", root, "spec", "synth", "--spec", "caps"])  # saved by the call above
     assert out.exit_code == 0 and "law" in out.output
     out = runner.invoke(main, ["--workspace", root, "diversity", "synth", "--json"])
@@ -331,14 +336,24 @@ def coverage_app(built_dataset, fake_embedder, tmp_path, monkeypatch):
                     session={"dataset": "synth"})
 
 
+def test_coverage_page_has_a_prompt_text_switch_that_says_which(coverage_app):
+    at = coverage_app
+    assert at.radio(key="coverage.on").value == "prompt"  # the data has a prompt side: it is the default
+    assert any("Compared on **what rows ask (prompt)**" in c.value for c in at.caption)
+    at.radio(key="coverage.on").set_value("text").run()
+    assert not at.exception and any("Compared on **whole rows (text)**" in c.value for c in at.caption)
+
+
 def test_coverage_page_shows_the_reference_layer_and_gaps(coverage_app):
     at = coverage_app
     assert at.title[0].value == "Coverage"
+    # on the text side: the fixture's topics are in the answers ("Tell me about law 3" asks little)
+    at.radio(key="coverage.on").set_value("text").run()
     labels = [m.label for m in at.metric]
     assert "Coverage score" in labels and "Radius r" in labels
     assert len(at.get("plotly_chart")) >= 2  # the coverage map and the source shares
     assert at.dataframe(key="coverage.gaps").value["rank"].tolist()[0] == 1
-    for unit in ("cell", "map_cluster", "cluster"):
+    for unit in ("map_cluster", "cluster", "cell"):  # cells last: the small fixture has several cell gaps
         at.radio(key="coverage.unit").set_value(unit).run()
         assert not at.exception, unit
     at.session_state["coverage.gap_pick"] = 2
@@ -350,6 +365,7 @@ def test_coverage_page_shows_the_reference_layer_and_gaps(coverage_app):
 
 def test_coverage_page_checks_a_spec_and_saves_it(coverage_app, built_dataset):
     at = coverage_app
+    at.radio(key="coverage.on").set_value("text").run()  # the fixture's topic words are in the answers
     at.text_area(key="coverage.spec_text.(new spec)").input(
         "name: caps\ncapabilities:\n  law: [statute court judge plaintiff]\n  space: [planet orbit galaxy star]\n").run()
     at.button(key="coverage.spec_run").click().run()

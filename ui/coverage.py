@@ -23,14 +23,29 @@ def versions(name: str) -> tuple:
 
 
 @st.cache_data(show_spinner="Comparing the reference with the data…", max_entries=8)
-def coverage_report(name: str, reference: str, percentile: float, key: tuple):
+def coverage_report(name: str, reference: str, percentile: float, key: tuple, on: str | None = None):
     ws = workspace()
-    return analyze_coverage(ws.dataset(name), ws.dataset(reference), percentile=percentile, top=15)
+    return analyze_coverage(ws.dataset(name), ws.dataset(reference), on=on, percentile=percentile, top=15)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def sources(name: str, key: tuple):
-    return source_comparison(workspace().dataset(name))
+def sources(name: str, key: tuple, on: str | None = None):
+    return source_comparison(workspace().dataset(name), on=on)
+
+
+def side_switch(dataset) -> str:
+    """The prompt / text switch: what coverage compares. Prompt is the default when the data has a prompt side."""
+    from mixmap.core.embed.prompts import has_prompt_side
+
+    if not has_prompt_side(dataset):
+        st.caption("Compared on **whole rows**: the rows have no separate prompt (instruction or user turn).")
+        return "text"
+    labels = {"prompt": "what rows ask (prompt)", "text": "whole rows (text)"}
+    on = st.radio("Compare on", list(labels), format_func=labels.get, key="coverage.on", horizontal=True,
+                  help="prompt: the instruction + input, or the user turns, so a reference answered in another "
+                       "style is compared on what it asks; text: the whole row, answers included.")
+    st.caption(f"Compared on **{labels[on]}**.")
+    return on
 
 
 @st.cache_data(show_spinner="Measuring diversity…", max_entries=16)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from mixmap.core.build.cluster import cluster_dataset, clusters_model, join_clusters
 from mixmap.core.build.project import project_dataset
 from mixmap.core.embed.protocol import Embedder
-from mixmap.core.embed.stage import embed_dataset
+from mixmap.core.embed.stage import embed_dataset, embed_prompts
 
 StageProgress = Callable[[str, int, int], None]
 STAGES = ("embed", "project", "cluster")
@@ -39,6 +39,8 @@ def build_dataset(
     # 1. embed what has no vector yet (a rerun after a crash only embeds the rest)
     start = time.perf_counter()
     embedded = embed_dataset(dataset, embedder, batch_size=batch_size, progress=report("embed"))
+    # ... and the prompt side (what each row asks), where the rows separate one; coverage compares on it
+    embedded["prompts"] = embed_prompts(dataset, embedder, batch_size=batch_size, progress=report("embed"))
     seconds["embed"] = round(time.perf_counter() - start, 2)
     # 2. fit the map once; later rows are placed with the fitted reducer's transform
     start = time.perf_counter()

@@ -12,24 +12,25 @@ Definitions (all in the candidate model's embedding space, cosine distance = 1 -
   so they do not shrink r), on a seeded sample of up to 4,000 rows searched against all rows. A reference
   drawn from the same distribution as the candidate therefore scores about percentile / 100.
 - **coverage score**: the share of reference rows whose nearest candidate row lies within r.
-- **local signal** (`core/coverage_local.py`): for each reference row, how many of its k = 30 nearest rows
-  in the pooled candidate + reference set are reference rows, against Binomial(k, p0) with p0 the
-  reference's share of the pool; its **uncovered weight** is 1 when every neighbour is a reference row and
-  0 at the mixed rate; a row is **under-covered** when the binomial tail is below alpha = 0.01.
-- **gap units**: `cluster` = gap pockets, the under-covered reference rows grouped by average-linkage
-  clustering cut at 1.6 r (so a topic of 1-2% of the reference gets a pocket of its own; other reference
-  rows are in no pocket, unit -1); `cell` =
-  a square grid over the shared 2-D map; `map_cluster` = the candidate's own clusters (a reference row takes
-  the cluster of its nearest candidate row).
-- **ranking**: per unit, `uncovered` = the summed uncovered weights of its reference rows (about how many of
-  them the candidate lacks; covered rows add about 0, so chance fluctuations in big units cancel) and
-  `z` = uncovered / its standard deviation under random mixing. Gaps are the units with uncovered > 0,
-  ranked by z. **missing mass** of a gap = uncovered / reference rows: the share of the reference the
-  candidate lacks there. The old global measure, max(0, reference share - candidate share) per unit, is kept
-  as `mass_difference` (it let a 1-2% topic lose to fluctuations in big units: planted topics in the top 3
-  by gap pockets now 10 of 12 (was 5), and 7 of 9 held-out topics (was 5); bench/results/coverage.json). A pocket's candidate rows are the candidate rows
-  among its reference rows' k nearest pooled rows; map clusters count candidate shares only among candidate
-  rows in units that hold reference rows, so an extra source does not make every other region look thin.
+- **side** (`on`): "prompt" compares what rows ask (instruction + input, or the user turns; see
+  core/embed/prompts.py), "text" the whole rows. The default is prompt when the candidate has prompt vectors,
+  so a reference answered by another writer is not judged by its answers' style. A reference without a
+  separate prompt (one text column, e.g. an eval suite of bare prompts) is compared on its text. The map
+  (coordinates, cells, the candidate's clusters) stays the text-side map, so no point moves.
+- **local signal** (`core/coverage/local.py`): for each reference row, how many of its k = 30 nearest rows
+  in the pooled candidate + reference set are reference rows, against Binomial(k, p0); kept per row as
+  `local_reference_share` / `under_covered`, and it ranks the `cell` and `map_cluster` units by the z of
+  their summed uncovered weights.
+- **gap pockets** (the `cluster` unit, `core/coverage/union.py`): the reference's shared style offset is
+  removed (trimmed ICP), the union is cut into k-means regions at three resolutions, a region is a gap when
+  the reference is over-represented there (binomial tail < 1e-3) and the candidate's share is at most half
+  the reference's; regions are ranked by the upper 95% bound of that share ratio and merged across
+  resolutions. A broad region whose shares match is never a gap. Before issue 19 the pockets were the
+  under-covered rows of the local signal, average-linkage clustered and ranked by z; under a style shift
+  that ranked a broad matched region first (bench/bench_coverage_prompts.py, docs/coverage.md).
+- **missing mass** of a gap = uncovered / reference rows, uncovered = its reference rows less what the
+  candidate's rows there carry at the sets' overall ratio (pockets) or the summed uncovered weights (other
+  units). The global max(0, reference share - candidate share) is kept as `mass_difference`.
 """
 from __future__ import annotations
 
@@ -38,14 +39,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from mixmap.core.coverage.local import (
-    ALPHA,
-    NEIGHBOURS,
-    gap_pockets,
-    local_signal,
-    pocket_candidates,
-    score_units,
-)
+from mixmap.core.coverage.local import ALPHA, NEIGHBOURS, local_signal, score_units
 from mixmap.core.coverage.placement import (  # noqa: F401  (re-exported: the public coverage API lives here)
     ROLE_REFERENCE,
     CoverageError,
@@ -61,6 +55,8 @@ from mixmap.core.coverage.placement import (  # noqa: F401  (re-exported: the pu
     references_of,
     register_embedder,
 )
+from mixmap.core.coverage.union import pocket_labels, union_pockets
+from mixmap.core.embed.prompts import SIDES, has_prompt_side, prompt_key
 from mixmap.core.vectors import nearest_neighbours, unit_rows
 
 UNITS = ("cluster", "cell", "map_cluster")
@@ -128,6 +124,7 @@ class Gap:
     uncovered: float = 0.0  # estimated reference rows the candidate lacks here: summed uncovered weights
     z: float = 0.0  # the ranking score: uncovered / its standard deviation under random mixing
     mass_difference: float = 0.0  # reference share - candidate share (the global difference, for comparison)
+    ratio_bound: float | None = None  # gap pockets: upper bound of candidate share / reference share (the ranking)
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -140,6 +137,7 @@ class CoverageReport:
     candidate: str
     reference: str
     model: str
+    on: str  # "prompt" (what each row asks) or "text" (the whole row): the vectors compared
     percentile: float
     radius: float
     score: float
@@ -153,7 +151,7 @@ class CoverageReport:
 
     def to_dict(self, *, units: list[str] | None = None, top: int | None = None) -> dict:
         return {
-            "candidate": self.candidate, "reference": self.reference, "model": self.model,
+            "candidate": self.candidate, "reference": self.reference, "model": self.model, "on": self.on,
             "coverage_score": round(self.score, 4), "radius": round(self.radius, 4), "percentile": self.percentile,
             "radius_definition": f"{self.percentile:g}th percentile of the candidate's nearest-distinct-neighbour "
                                  "cosine distances",
@@ -171,20 +169,44 @@ def _aligned_xy(dataset, ids: list[str]) -> np.ndarray | None:
     return layout.to_pandas().set_index("id").reindex(ids)[["x", "y"]].to_numpy(dtype=np.float64)
 
 
-def _read_reference_vectors(reference, key: str, candidate_name: str):
+def _read_reference_vectors(reference, key: str, candidate_name: str, on: str = "text"):
+    """The reference's vectors of side `on`; a reference without a separate prompt is compared on its text."""
     from mixmap.core.errors import StoreError
 
-    try:
-        ids, vectors = reference.read_vectors(model_key=key)
-    except StoreError:
-        ids = []
+    ids: list = []
+    if on == "prompt" and has_prompt_side(reference, key):
+        ids, vectors = reference.read_vectors(model_key=prompt_key(key))
+    if not ids:
+        try:
+            ids, vectors = reference.read_vectors(model_key=key)
+        except StoreError:
+            ids = []
     if not ids:
         raise CoverageError(f"{reference.name!r} has no vectors from {candidate_name!r}'s model; add it with "
                             f"`mixmap reference add {candidate_name} FILE --as {reference.name}`") from None
     return ids, vectors
 
 
-def analyze_coverage(candidate, reference, *, percentile: float = DEFAULT_PERCENTILE, n_clusters: int | None = None,
+def choose_side(candidate, on: str | None = None) -> str:
+    """The side coverage compares: `on` if given, else "prompt" when the candidate has prompt vectors."""
+    if on is None:
+        return "prompt" if has_prompt_side(candidate) else "text"
+    if on not in SIDES:
+        raise CoverageError(f"--on must be one of {', '.join(SIDES)}, not {on!r}")
+    if on == "prompt" and not has_prompt_side(candidate):
+        raise CoverageError(f"{candidate.name!r} has no prompt-side vectors (its rows have no separate "
+                            f"instruction or user turn, or it was embedded before they existed: run "
+                            f"`mixmap embed {candidate.name}`); use --on text")
+    return on
+
+
+def read_side_vectors(dataset, on: str):
+    """(ids, vectors) of `dataset` on side `on` with its own model."""
+    key = dataset.meta.get("model_key")
+    return dataset.read_vectors(model_key=prompt_key(key) if on == "prompt" else key)
+
+
+def analyze_coverage(candidate, reference, *, on: str | None = None, percentile: float = DEFAULT_PERCENTILE,
                      grid_size: int | None = None, top: int = 10, examples: int = 5, neighbours: int = 5,
                      k: int = NEIGHBOURS, alpha: float = ALPHA, seed: int = SEED) -> CoverageReport:
     """Coverage score and ranked gaps of `candidate` against `reference` (see the module doc for definitions)."""
@@ -194,8 +216,9 @@ def analyze_coverage(candidate, reference, *, percentile: float = DEFAULT_PERCEN
     key = candidate.meta.get("model_key")
     if not key:
         raise CoverageError(f"{candidate.name!r} has no embeddings yet; run `mixmap build {candidate.name}` first")
-    cand_ids, C = candidate.read_vectors()
-    ref_ids, R = _read_reference_vectors(reference, key, candidate.name)
+    on = choose_side(candidate, on)
+    cand_ids, C = read_side_vectors(candidate, on)
+    ref_ids, R = _read_reference_vectors(reference, key, candidate.name, on)
     C, R = unit_rows(C), unit_rows(R)
     # 1. the radius from the candidate's own neighbour distances; each reference row's k nearest pooled rows
     radius = coverage_radius(C, percentile=percentile, seed=seed)
@@ -209,7 +232,8 @@ def analyze_coverage(candidate, reference, *, percentile: float = DEFAULT_PERCEN
     ref_units: dict[str, np.ndarray] = {}
     cand_units: dict[str, np.ndarray] = {}
     # 2. units: gap pockets (clusters of the under-covered reference rows); map cells; the candidate's clusters
-    ref_units["cluster"] = gap_pockets(R, signal, radius=radius, alpha=alpha, n_clusters=n_clusters, seed=seed)
+    pockets = union_pockets(R, C, seed=seed)
+    ref_units["cluster"] = pocket_labels(len(R), pockets)
     cand_xy, ref_xy = _aligned_xy(candidate, cand_ids), _aligned_xy(reference, ref_ids)
     density = None
     if cand_xy is not None and ref_xy is not None:
@@ -236,12 +260,12 @@ def analyze_coverage(candidate, reference, *, percentile: float = DEFAULT_PERCEN
     for unit, r_units in ref_units.items():
         ref_rows[unit] = r_units
         if unit == "cluster":
-            table = _pocket_table(r_units, signal, len(cand_ids))
+            table = _pocket_table(pockets, len(ref_ids), len(cand_ids))
         else:
             c_units = cand_units[unit]
             table = rank_units(r_units[r_units >= 0] if unit == "cell" else r_units,
                                c_units[c_units >= 0] if unit == "cell" else c_units, support_only=unit == "map_cluster")
-        table = score_units(table, r_units, signal)
+            table = score_units(table, r_units, signal)
         if unit == "map_cluster":
             table["label"] = table["unit"].map(map_labels).fillna("noise (unclustered)")
         else:
@@ -262,6 +286,7 @@ def analyze_coverage(candidate, reference, *, percentile: float = DEFAULT_PERCEN
                 missing_mass=float(row.missing_mass), ref_share=float(row.ref_share), cand_share=float(row.cand_share),
                 n_ref=int(row.n_ref), n_cand=int(row.n_cand), covered_share=float(covered[members].mean()),
                 uncovered=float(row.uncovered), z=float(row.z), mass_difference=float(row.mass_difference),
+                ratio_bound=float(row.ratio_bound) if hasattr(row, "ratio_bound") else None,
                 x=float(np.nanmean(xy[:, 0])) if not np.isnan(xy).all() else np.nan,
                 y=float(np.nanmean(xy[:, 1])) if not np.isnan(xy).all() else np.nan,
                 reference_ids=[ref_ids[i] for i in members],
@@ -270,22 +295,30 @@ def analyze_coverage(candidate, reference, *, percentile: float = DEFAULT_PERCEN
                 nearest_candidates=[{"id": cand_ids[i], "distance": round(float(d), 4)} for i, d in near.items()],
             ))
     _attach_candidate_text(candidate, gaps, snippet)
-    return CoverageReport(candidate=candidate.name, reference=reference.name, model=str(candidate.meta.get("model")),
+    return CoverageReport(candidate=candidate.name, reference=reference.name, model=str(candidate.meta.get("model")), on=on,
                           percentile=float(percentile), radius=radius, score=float(covered.mean()),
                           n_reference=len(ref_ids), n_candidate=len(cand_ids), gaps=gaps, units=tables,
                           reference_rows=ref_rows, density=density)
 
 
-def _pocket_table(units: np.ndarray, signal, n_candidate: int) -> pd.DataFrame:
-    """rank_units' columns for gap pockets: the candidate rows of a pocket are its rows' pooled neighbours."""
-    n_ref = pd.Series(units[units >= 0]).value_counts()
-    n_cand = pd.Series(pocket_candidates(units, signal), dtype=int)
-    frame = pd.DataFrame({"n_ref": n_ref, "n_cand": n_cand}).fillna(0).astype(int)
-    frame["ref_share"] = frame["n_ref"] / max(len(units), 1)
+def _pocket_table(pockets, n_reference: int, n_candidate: int) -> pd.DataFrame:
+    """The unit table of gap pockets, in their rank order (best ratio bound first; see core/coverage/union.py).
+
+    n_cand = candidate rows in the pocket's region; uncovered = its reference rows less what the candidate's
+    rows there would carry at the two sets' overall ratio; z = -log10 of the region's binomial tail.
+    """
+    scale = n_reference / max(n_candidate, 1)
+    frame = pd.DataFrame({
+        "unit": np.arange(len(pockets), dtype=int),
+        "n_ref": [len(p.rows) for p in pockets], "n_cand": [p.n_cand for p in pockets],
+        "ratio_bound": [p.ratio_bound for p in pockets], "candidate_to_reference": [p.ratio for p in pockets],
+        "z": [-np.log10(max(p.p_value, 1e-300)) for p in pockets]})
+    frame["ref_share"] = frame["n_ref"] / max(n_reference, 1)
     frame["cand_share"] = frame["n_cand"] / max(n_candidate, 1)
-    frame["missing_mass"] = (frame["ref_share"] - frame["cand_share"]).clip(lower=0)
-    frame.index.name = "unit"
-    return frame.reset_index()
+    frame["mass_difference"] = (frame["ref_share"] - frame["cand_share"]).clip(lower=0)
+    frame["uncovered"] = (frame["n_ref"] - frame["n_cand"] * scale).clip(lower=0)
+    frame["missing_mass"] = frame["uncovered"] / max(n_reference, 1)
+    return frame
 
 
 def _attach_candidate_text(candidate, gaps: dict[str, list[Gap]], snippet) -> None:

@@ -85,7 +85,7 @@ def place_dataset(dataset, candidate, *, embedder=None, progress: Callable[[int,
     Rows already placed keep their coordinates; the candidate's layout is never written.
     """
     from mixmap.core.embed.protocol import model_key
-    from mixmap.core.embed.stage import embed_dataset
+    from mixmap.core.embed.stage import embed_dataset, embed_prompts
 
     embedder = embedder or embedder_for(candidate)
     key = model_key(embedder.name)
@@ -93,6 +93,7 @@ def place_dataset(dataset, candidate, *, embedder=None, progress: Callable[[int,
         raise CoverageError(f"{candidate.name!r} was embedded with {candidate.meta.get('model')!r}, not "
                             f"{embedder.name!r}: a set must be embedded with the candidate's model to share its map")
     embedded = embed_dataset(dataset, embedder, progress=progress)
+    embed_prompts(dataset, embedder, progress=progress)
     ensure_reducer(candidate)
     reducer = candidate.load_reducer()
     ids, vectors = dataset.read_vectors(model_key=key)

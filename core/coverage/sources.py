@@ -7,6 +7,11 @@ Input is the map frame (one row per row: `source`, `cluster`, `cluster_label`, a
   how many of its rows sit in clusters it dominates;
 - `single_source`: clusters where one source holds at least `skew` (default 90%) of the rows: regions of the
   map only that source covers (source skew). Noise (cluster -1) is not a region and is left out.
+
+On the **prompt side** (`on="prompt"`, the default when the dataset has prompt vectors) the regions are
+k-means clusters of the prompt vectors (as many as the map has clusters, seeded) labelled by their prompts'
+keywords, so two sources that ask the same things in different answer styles land in the same regions;
+`on="text"` uses the map's own clusters.
 """
 from __future__ import annotations
 
@@ -65,7 +70,34 @@ def compare_sources(frame: pd.DataFrame, *, skew: float = 0.9, min_rows: int = 3
     return SourceComparison(shares=table, by_source=pd.DataFrame(per_source), single_source=single, skew=skew)
 
 
-def source_comparison(dataset, *, skew: float = 0.9, min_rows: int = 3) -> SourceComparison:
+def source_comparison(dataset, *, skew: float = 0.9, min_rows: int = 3, on: str | None = None,
+                      seed: int = 42) -> SourceComparison:
+    from mixmap.core.coverage.analysis import choose_side, read_side_vectors
     from mixmap.core.explore.view import map_frame
 
-    return compare_sources(map_frame(dataset, with_snippets=False), skew=skew, min_rows=min_rows)
+    frame = map_frame(dataset, with_snippets=False)
+    if choose_side(dataset, on) == "prompt":
+        frame = _prompt_regions(dataset, frame, read_side_vectors(dataset, "prompt"), seed=seed)
+    return compare_sources(frame, skew=skew, min_rows=min_rows)
+
+
+def _prompt_regions(dataset, frame: pd.DataFrame, side, *, seed: int) -> pd.DataFrame:
+    """`frame` with cluster / cluster_label replaced by k-means regions of the prompt vectors."""
+    import numpy as np
+    from sklearn.cluster import KMeans
+
+    from mixmap.core.build.cluster import label_clusters
+    from mixmap.core.embed.prompts import prompt_rows
+
+    ids, vectors = side
+    n_regions = int(np.clip(frame.loc[frame["cluster"] != NOISE, "cluster"].nunique(), 2, max(2, len(ids) // 5)))
+    fit = np.random.default_rng(seed).choice(len(ids), size=min(len(ids), 50_000), replace=False)
+    model = KMeans(n_clusters=min(n_regions, len(fit)), n_init=1, random_state=seed).fit(vectors[fit])
+    region = pd.Series(model.predict(vectors), index=ids)
+    rows = dataset.read_rows(["id", "source", "text", "meta"])
+    asked = [p or t for p, t in zip(prompt_rows(dataset, rows), rows.column("text").to_pylist())]
+    labels = region.reindex(rows.column("id").to_pylist()).fillna(NOISE).astype(int).to_numpy()
+    words = label_clusters(asked, labels)
+    frame = frame.assign(cluster=region.reindex(frame["id"]).fillna(NOISE).astype(int).to_numpy())
+    return frame.assign(cluster_label=[f"{c}: " + (" · ".join(words.get(c, [])[:4]) or "(no keywords)")
+                                       for c in frame["cluster"]])

@@ -26,6 +26,11 @@ too strictly; the radius is therefore calibrated on prompts taken from the data 
 - `nearest_distance`: the median over its examples of the distance to the closest row (the graded signal).
 
 Capabilities are ranked under-covered first: lowest coverage, then fewest near rows, then farthest.
+
+**Prompt side** (the default when the data has prompt vectors, `on="prompt"`; see core/embed/prompts.py):
+examples are compared with what each row asks rather than the whole row, and r_p is simply the coverage
+radius of the prompt vectors (the 90th percentile of a prompt's distance to its nearest other prompt), so no
+heads are embedded. `on="text"` keeps the whole-row comparison above.
 """
 from __future__ import annotations
 
@@ -36,7 +41,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mixmap.core.coverage.analysis import DEFAULT_PERCENTILE, CoverageError, embedder_for
+from mixmap.core.coverage.analysis import (
+    DEFAULT_PERCENTILE,
+    CoverageError,
+    choose_side,
+    coverage_radius,
+    embedder_for,
+    read_side_vectors,
+)
 from mixmap.core.store.filters import validate_name
 from mixmap.core.vectors import nearest_neighbours, unit_rows
 
@@ -160,9 +172,10 @@ class SpecReport:
     radius: float
     percentile: float
     capabilities: list[CapabilityResult]
+    on: str = "text"  # the candidate's vectors compared: "prompt" or "text"
 
     def to_dict(self) -> dict:
-        return {"candidate": self.candidate, "spec": self.spec, "radius": round(self.radius, 4),
+        return {"candidate": self.candidate, "spec": self.spec, "on": self.on, "radius": round(self.radius, 4),
                 "percentile": self.percentile, "capabilities": [asdict(c) for c in self.capabilities]}
 
     def table(self) -> pd.DataFrame:
@@ -191,13 +204,16 @@ def prompt_radius(candidate, embedder, *, percentile: float = DEFAULT_PERCENTILE
 
 
 def spec_coverage(candidate, spec: Spec, *, embedder=None, percentile: float = DEFAULT_PERCENTILE, rows: int = 5,
-                  radius: float | None = None, max_near_ids: int = 1000) -> SpecReport:
+                  radius: float | None = None, max_near_ids: int = 1000, on: str | None = None) -> SpecReport:
     """Per capability: coverage, rows near it and the closest rows, under-covered capabilities first."""
     from mixmap.core.explore.view import snippet
 
     embedder = embedder or embedder_for(candidate)
-    ids, C = candidate.read_vectors()
-    if radius is None:
+    on = choose_side(candidate, on)
+    ids, C = read_side_vectors(candidate, on)
+    if radius is None and on == "prompt":
+        radius = coverage_radius(unit_rows(C), percentile=percentile)
+    elif radius is None:
         radius = prompt_radius(candidate, embedder, percentile=percentile, ids=ids, vectors=C)
     texts = [t for cap in spec.capabilities for t in cap.texts()]
     owner = np.array([n for n, cap in enumerate(spec.capabilities) for _ in cap.texts()])
@@ -232,7 +248,7 @@ def spec_coverage(candidate, spec: Spec, *, embedder=None, percentile: float = D
         for row in r.rows:
             row["text"] = snippet(text_of.get(row["id"], ""))
     return SpecReport(candidate=candidate.name, spec=spec.name, radius=radius, percentile=float(percentile),
-                      capabilities=results)
+                      capabilities=results, on=on)
 
 
 def _count_within(queries: np.ndarray, base: np.ndarray, radius: float) -> int:

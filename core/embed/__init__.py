@@ -10,6 +10,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     **dict.fromkeys(['DEFAULT_MODEL', 'Embedder', 'STATIC_MODEL', 'default_model_path', 'model_key'], "protocol"),
     **dict.fromkeys(['dataset_embedder', 'load_embedder', 'register_embedder'], "registry"),
     **dict.fromkeys(['SentenceTransformerEmbedder'], "sentence_transformer"),
-    **dict.fromkeys(['embed_dataset'], "stage"),
+    **dict.fromkeys(['embed_dataset', 'embed_prompts'], "stage"),
+    **dict.fromkeys(['SIDES', 'has_prompt_side', 'prompt_key', 'prompt_text'], "prompts"),
     **dict.fromkeys(['StaticEmbedder'], "static_model"),
 })

@@ -48,7 +48,15 @@ def embed_dataset(
         return {"model": embedder.name, "embedded": 0, "unique_texts": 0, "skipped": len(done_ids)}
 
     ids = rows.column("id").to_pylist()
-    texts = rows.column("text").to_pylist()
+    unique = _embed_into(dataset, key, ids, rows.column("text").to_pylist(), embedder, batch_size=batch_size,
+                         progress=progress)
+    return {"model": embedder.name, "embedded": total_rows, "unique_texts": unique, "skipped": len(done_ids)}
+
+
+def _embed_into(dataset, key: str, ids: list[str], texts: list[str], embedder: Embedder, *, batch_size: int,
+                progress: Progress | None, offset: int = 0, total: int | None = None) -> int:
+    """Embed `texts` (one vector per unique text) and write them under `key` for `ids`; returns unique texts."""
+    total_rows = total or len(ids)
     groups: dict[bytes, list[int]] = {}
     for i, text in enumerate(texts):
         groups.setdefault(_text_key(text), []).append(i)
@@ -56,7 +64,7 @@ def embed_dataset(
     members_of = list(groups.values())
     # Longest first: similar lengths share a batch (little padding) and the ETA errs on the safe side.
     order = sorted(range(len(firsts)), key=lambda g: -len(texts[firsts[g]]))
-    done = 0
+    done = offset
     pending_ids: list[str] = []
     pending_vectors: list[np.ndarray] = []
     last_commit = time.monotonic()
@@ -93,4 +101,41 @@ def embed_dataset(
         raise
     commit()
     dataset.compact_vectors(key)
-    return {"model": embedder.name, "embedded": total_rows, "unique_texts": len(firsts), "skipped": len(done_ids)}
+    return len(firsts)
+
+
+def embed_prompts(dataset, embedder: Embedder, *, batch_size: int = 512, progress: Progress | None = None) -> dict:
+    """Prompt-side vectors (see mixmap.core.embed.prompts) for every row that has none yet; returns counts.
+
+    Rows without a separate prompt get a copy of their text vector, so embed the text first. Nothing is done
+    for a dataset none of whose sources separates a prompt (one text column).
+    """
+    import pyarrow.compute as pc
+
+    from mixmap.core.embed.prompts import may_have_prompts, prompt_key, prompt_rows
+
+    key = model_key(embedder.name)
+    if not may_have_prompts(dataset):
+        return {"model": embedder.name, "prompt_rows": 0, "embedded": 0, "copied": 0}
+    pkey = prompt_key(key)
+    done_ids = dataset.embedded_ids(pkey)
+    rows = dataset.read_rows(["id", "source", "text", "meta"])
+    if len(done_ids):
+        rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=done_ids)))
+    prompts = prompt_rows(dataset, rows)
+    ids = rows.column("id").to_pylist()
+    asked = [(i, p) for i, p in zip(ids, prompts) if p is not None]
+    plain = [i for i, p in zip(ids, prompts) if p is None]
+    if plain:  # no separate prompt: the text is what is asked, and its vector is already there
+        for start in range(0, len(plain), COMMIT_ROWS):
+            got, vectors = dataset.read_vectors(model_key=key, ids=plain[start:start + COMMIT_ROWS])
+            if got:
+                dataset.add_vectors(pkey, got, vectors)
+    if asked:
+        _embed_into(dataset, pkey, [i for i, _ in asked], [p for _, p in asked], embedder, batch_size=batch_size,
+                    progress=progress)
+    elif progress:
+        progress(1, 1)
+    with_prompt = int(dataset.meta.get("prompt_rows") or 0) + len(asked)
+    dataset.update_meta(prompt_vectors=key, prompt_rows=with_prompt)
+    return {"model": embedder.name, "prompt_rows": with_prompt, "embedded": len(asked), "copied": len(plain)}
