@@ -6,7 +6,7 @@ from mixmap.core.explore.search import MODES as SEARCH_MODES
 from mixmap.core.explore.search import similar_ids
 from mixmap.core.explore.view import full_rows, numeric_columns
 from mixmap.core.store.marks import apply_marks
-from mixmap.ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
+from mixmap.ui.mapview import MARK_ACTIONS, figure, mark_blocked_reason, load_frame, resolve_selection, search_hits, selection_profile
 from mixmap.ui.state import chosen_dataset, guard, start_build
 
 st.title("Map")
@@ -125,18 +125,28 @@ if st.toggle("How the selection differs from all rows", key="map.profile_on"):
                               format_func=lambda c: "cluster" if c == "cluster_label" else c)
     st.plotly_chart(selection_profile(frame, selected, profile_by), key="map.profile", config={"displaylogo": False})
 
-with st.form("map.mark_form", border=True):
+# No action is picked in advance: a default of "include" meant one Apply right after a selection included
+# rows by accident. Not a form, so Apply can be disabled (with the reason) until a choice is made.
+if st.session_state.pop("map.mark_done", False):  # each Apply needs a fresh choice (set before the widget exists)
+    st.session_state["map.mark_action"] = None
+with st.container(border=True, key="map-mark"):
     cols = st.columns([1, 1, 1, 2])
-    action = cols[0].radio("Mark", ["include", "exclude", "clear"], horizontal=False, key="map.mark_action")
-    tag = cols[3].text_input("Add tag (optional)", key="map.tag", placeholder="e.g. needs-review")
+    action = cols[0].radio("Mark", MARK_ACTIONS, index=None, horizontal=False, key="map.mark_action",
+                           help="tag only: add the tag, leave include/exclude as they are")
+    tag = cols[3].text_input("Add tag (optional)", key="map.tag", placeholder="e.g. needs-review").strip()
     message = cols[3].text_input("Note for the history (optional)", key="map.message")
-    apply = cols[1].form_submit_button(f"Apply to {len(ids):,} rows", type="primary")
-if apply:
-    mark = "" if action == "clear" else action
-    touched = guard(apply_marks, dataset, ids, mark=mark, add_tags=[tag] if tag else [],
+    blocked = mark_blocked_reason(action, tag)
+    apply = cols[1].button(f"Apply to {len(ids):,} rows", type="primary", key="map.apply", disabled=bool(blocked),
+                           help=blocked or None)
+    if blocked:
+        cols[1].caption(blocked)
+if apply and not blocked:
+    change = {} if action == "tag only" else {"mark": "" if action == "clear" else action}
+    touched = guard(apply_marks, dataset, ids, **change, add_tags=[tag] if tag else [],
                     message=message or f"{action} {len(ids)} rows ({selection_label})")
     if touched is not None:
-        st.toast(f"Marked {touched:,} rows {action}")
+        st.toast(f"Marked {touched:,} rows: {action}")
+        st.session_state["map.mark_done"] = True
         st.rerun()
 
 page_size = 200

@@ -33,13 +33,32 @@ def test_box_selection_lists_rows_and_marks_them(app, built_dataset):
     app.selectbox(key="map.profile_by").set_value("cluster_label").run()
     assert not app.exception
     app.radio(key="map.mark_action").set_value("exclude")
-    app.text_input(key="map.tag").input("boxed")
-    form_button = [b for b in app.button if "Apply to" in str(b.label)][0]
-    form_button.click().run()
+    app.text_input(key="map.tag").input("boxed").run()
+    app.button(key="map.apply").click().run()
     assert not app.exception
     marks = read_marks(built_dataset).to_pylist()
     assert {m["id"] for m in marks if m["mark"] == "exclude"} == expected
     assert all(m["tags"] == ["boxed"] for m in marks)
+
+
+def test_mark_has_no_default_and_apply_says_why_it_waits(app, built_dataset):
+    from mixmap.core.build.cluster import read_cluster_info
+
+    app.session_state["map.cluster_pick"] = read_cluster_info(built_dataset)[0]["cluster"]
+    app.run()
+    apply = app.button(key="map.apply")
+    assert app.radio(key="map.mark_action").value is None
+    assert apply.disabled and "Pick include, exclude" in apply.help
+    assert any("Pick include, exclude" in c.value for c in app.caption)
+    assert read_marks(built_dataset).num_rows == 0
+    app.radio(key="map.mark_action").set_value("tag only").run()
+    assert app.button(key="map.apply").disabled and "Type the tag" in app.button(key="map.apply").help
+    app.text_input(key="map.tag").input("look").run()
+    assert not app.button(key="map.apply").disabled
+    app.button(key="map.apply").click().run()
+    marks = read_marks(built_dataset).to_pylist()
+    assert marks and all(m["mark"] in ("", None) and m["tags"] == ["look"] for m in marks)
+    assert app.radio(key="map.mark_action").value is None  # the next Apply needs a fresh choice
 
 
 def test_lasso_selection_is_resolved_on_all_rows(app, built_dataset):

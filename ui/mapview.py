@@ -24,6 +24,18 @@ GREYS = {"other": "#9e9e9e", "noise (unclustered)": "#cfcfcf", "(unmarked)": "#b
 DENSITY_BINS = 160  # the density layer under a sampled map: 160 x 160 cells
 
 
+MARK_ACTIONS = ("include", "exclude", "clear", "tag only")  # the Map page's Mark choices; none is preselected
+
+
+def mark_blocked_reason(action: str | None, tag: str = "") -> str:
+    """Why Apply is disabled for this Mark choice and tag ("" when it may run)."""
+    if action is None:
+        return "Pick include, exclude, clear or tag only first."
+    if action == "tag only" and not tag.strip():
+        return "Type the tag to add first."
+    return ""
+
+
 @st.cache_data(show_spinner="Reading the map…", max_entries=8)
 def _base_frame(root: str, name: str, versions: tuple) -> pd.DataFrame:
     # No text here: at a million rows the texts alone would be gigabytes. Hover snippets are read for the
