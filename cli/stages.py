@@ -107,10 +107,10 @@ def project(ctx, name, refit, as_json):
 @click.pass_context
 def cluster(ctx, name, as_json):
     """Cluster NAME (HDBSCAN on a 5-D UMAP) and label clusters with c-TF-IDF keywords."""
-    from mixmap.core.build.cluster import cluster_dataset
+    from mixmap.core.build.cluster import cluster_dataset, count_phrase
 
     result = cluster_dataset(workspace_of(ctx).dataset(name))
-    emit(result, as_json, f"{name}: {result['clusters']} clusters, {result['noise']} noise rows")
+    emit(result, as_json, f"{name}: {count_phrase(result['clusters'], result['noise'])}")
 
 
 @main.command()
@@ -123,6 +123,7 @@ def cluster(ctx, name, as_json):
 @click.pass_context
 def build(ctx, name, model, fast, recluster, batch_size, as_json):
     """Embed + project + cluster NAME, resuming where a killed build stopped."""
+    from mixmap.core.build.cluster import count_phrase
     from mixmap.core.build.pipeline import build_dataset
 
     dataset = workspace_of(ctx).dataset(name)
@@ -130,9 +131,9 @@ def build(ctx, name, model, fast, recluster, batch_size, as_json):
     result = build_dataset(dataset, _embedder(ctx, model, fast), recluster=recluster, batch_size=batch_size,
                            progress=bars)
     bars.close()
-    clusters = result["cluster"]["clusters"] if result["cluster"] else "unchanged"
+    clusters = count_phrase(result["cluster"]["clusters"], result["cluster"]["noise"]) if result["cluster"] else "clusters unchanged"
     emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}, "
-         f"clusters {clusters}")
+         f"{clusters}")
 
 
 @main.command(name="list")

@@ -1,7 +1,7 @@
 """Map page: the dataset as a 2-D map; select with box, lasso, a cluster or a search; read the rows, mark them."""
 import streamlit as st
 
-from mixmap.core.build.cluster import read_cluster_info
+from mixmap.core.build.cluster import count_phrase, info_counts, read_cluster_info
 from mixmap.core.explore.search import MODES as SEARCH_MODES
 from mixmap.core.explore.search import similar_ids
 from mixmap.core.explore.view import full_rows, numeric_columns
@@ -90,7 +90,7 @@ st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {
 st.plotly_chart(figure(frame, color_by, highlight=selected, dataset=dataset), key="map.chart", on_select=_remember_chart_selection,
                 selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
 
-with st.expander(f"Clusters ({len(clusters)}) — pick one to select it", expanded=not (selected is not None and selected.any())):
+with st.expander(f"{count_phrase(*info_counts(clusters))} — pick one to select it", expanded=not (selected is not None and selected.any())):
     table = [{"cluster": c["cluster"], "label": c["label"], "size": c["size"]} for c in clusters]
     st.dataframe(table, key="map.clusters", on_select=_remember_cluster_pick, selection_mode="single-row", hide_index=True,
                  width="stretch", height=260)
