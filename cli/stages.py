@@ -125,11 +125,11 @@ def project(ctx, name, refit, as_json):
 @click.pass_context
 def cluster(ctx, name, as_json):
     """Cluster NAME (HDBSCAN on a 5-D UMAP) and label clusters with c-TF-IDF keywords."""
-    from mixmap.core.build.cluster import cluster_dataset
+    from mixmap.core.build.cluster import cluster_dataset, count_phrase
 
     result = cluster_dataset(workspace_of(ctx).dataset(name), reason="asked (mixmap cluster)")
-    emit(result, as_json, f"{name}: clustering #{result['clustering']}: {result['clusters']} clusters, "
-         f"{result['noise']} noise rows (cluster ids are new: slices saved on the old ones will say so)")
+    emit(result, as_json, f"{name}: clustering #{result['clustering']}: {count_phrase(result['clusters'], result['noise'])} "
+         "(cluster ids are new: slices saved on the old ones will say so)")
 
 
 @main.command()
@@ -142,6 +142,7 @@ def cluster(ctx, name, as_json):
 @click.pass_context
 def build(ctx, name, model, fast, recluster, batch_size, as_json):
     """Embed + project + cluster NAME, resuming where a killed build stopped."""
+    from mixmap.core.build.cluster import count_phrase
     from mixmap.core.build.pipeline import build_dataset
 
     dataset = workspace_of(ctx).dataset(name)
@@ -150,11 +151,12 @@ def build(ctx, name, model, fast, recluster, batch_size, as_json):
                            progress=bars)
     bars.close()
     done = result["cluster"]
-    clusters = "unchanged" if not done else (f"{done['clusters']}, re-clustered ({done['reason']})" if done["reclustered"]
-                                             else f"unchanged, {done['joined']} new rows joined them")
+    clusters = "clusters unchanged" if not done else (
+        f"{count_phrase(done['clusters'], done['noise'])}, re-clustered ({done['reason']})" if done["reclustered"]
+        else f"clusters unchanged, {done['joined']} new rows joined them")
     moved = f" (map refit: {result['project']['reason']})" if result["project"].get("refit") else ""
     emit(result, as_json, f"{name}: embedded {result['embed']['embedded']}, placed {result['project']['placed']}{moved}, "
-         f"clusters {clusters}")
+         f"{clusters}")
 
 
 @main.command(name="list")

@@ -48,6 +48,7 @@ def main(which: list[str]) -> None:
             page.screenshot(path=str(DOCS / "map.png"), full_page=True)
             form = page.get_by_role("button", name="Apply to")
             page.get_by_text("exclude", exact=True).first.click()
+            wait_for_app(page)  # Apply is enabled once an action is picked
             form.click()
             wait_for_app(page)
         if "search" in which:

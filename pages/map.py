@@ -1,14 +1,22 @@
 """Map page: the dataset as a 2-D map; select with box, lasso, a cluster or a search; read the rows, mark them."""
 import streamlit as st
 
-from mixmap.core.build.cluster import read_cluster_info
+from mixmap.core.build.cluster import count_phrase, info_counts, read_cluster_info
 from mixmap.core.explore.search import MODES as SEARCH_MODES
 from mixmap.core.explore.search import similar_ids
 from mixmap.core.explore.view import full_rows, numeric_columns
 from mixmap.core.store.derived import behind_reason
 from mixmap.core.store.marks import apply_marks
 from mixmap.ui.escape import md
-from mixmap.ui.mapview import figure, load_frame, resolve_selection, search_hits, selection_profile
+from mixmap.ui.mapview import (
+    MARK_ACTIONS,
+    figure,
+    load_frame,
+    mark_blocked_reason,
+    resolve_selection,
+    search_hits,
+    selection_profile,
+)
 from mixmap.ui.state import chosen_dataset, guard, start_build
 
 st.title("Map")
@@ -94,7 +102,7 @@ st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {
 st.plotly_chart(figure(frame, color_by, highlight=selected, dataset=dataset), key="map.chart", on_select=_remember_chart_selection,
                 selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
 
-with st.expander(f"Clusters ({len(clusters)}) — pick one to select it", expanded=not (selected is not None and selected.any())):
+with st.expander(f"{count_phrase(*info_counts(clusters))} — pick one to select it", expanded=not (selected is not None and selected.any())):
     table = [{"cluster": c["cluster"], "label": c["label"], "size": c["size"]} for c in clusters]
     st.dataframe(table, key="map.clusters", on_select=_remember_cluster_pick, selection_mode="single-row", hide_index=True,
                  width="stretch", height=260)
@@ -129,18 +137,28 @@ if st.toggle("How the selection differs from all rows", key="map.profile_on"):
                               format_func=lambda c: "cluster" if c == "cluster_label" else c)
     st.plotly_chart(selection_profile(frame, selected, profile_by), key="map.profile", config={"displaylogo": False})
 
-with st.form("map.mark_form", border=True):
+# No action is picked in advance: a default of "include" meant one Apply right after a selection included
+# rows by accident. Not a form, so Apply can be disabled (with the reason) until a choice is made.
+if st.session_state.pop("map.mark_done", False):  # each Apply needs a fresh choice (set before the widget exists)
+    st.session_state["map.mark_action"] = None
+with st.container(border=True, key="map-mark"):
     cols = st.columns([1, 1, 1, 2])
-    action = cols[0].radio("Mark", ["include", "exclude", "clear"], horizontal=False, key="map.mark_action")
-    tag = cols[3].text_input("Add tag (optional)", key="map.tag", placeholder="e.g. needs-review")
+    action = cols[0].radio("Mark", MARK_ACTIONS, index=None, horizontal=False, key="map.mark_action",
+                           help="tag only: add the tag, leave include/exclude as they are")
+    tag = cols[3].text_input("Add tag (optional)", key="map.tag", placeholder="e.g. needs-review").strip()
     message = cols[3].text_input("Note for the history (optional)", key="map.message")
-    apply = cols[1].form_submit_button(f"Apply to {len(ids):,} rows", type="primary")
-if apply:
-    mark = "" if action == "clear" else action
-    touched = guard(apply_marks, dataset, ids, mark=mark, add_tags=[tag] if tag else [],
+    blocked = mark_blocked_reason(action, tag)
+    apply = cols[1].button(f"Apply to {len(ids):,} rows", type="primary", key="map.apply", disabled=bool(blocked),
+                           help=blocked or None)
+    if blocked:
+        cols[1].caption(blocked)
+if apply and not blocked:
+    change = {} if action == "tag only" else {"mark": "" if action == "clear" else action}
+    touched = guard(apply_marks, dataset, ids, **change, add_tags=[tag] if tag else [],
                     message=message or f"{action} {len(ids)} rows ({selection_label})")
     if touched is not None:
-        st.toast(f"Marked {touched:,} rows {md(action)}")
+        st.toast(f"Marked {touched:,} rows: {md(action)}")
+        st.session_state["map.mark_done"] = True
         st.rerun()
 
 page_size = 200

@@ -20,6 +20,7 @@ from mixmap.ui.quality import (
     scoring,
     start_score,
     style_map,
+    text_width,
     top_rows,
 )
 from mixmap.ui.state import chosen_dataset, guard, undo_banner, workspace
@@ -102,7 +103,7 @@ st.dataframe(shown, key="quality.clusters", on_select=_remember_cluster_pick, se
              column_config={
                  "rank": st.column_config.NumberColumn("#", width="small"),
                  "cluster": None,
-                 "label": st.column_config.TextColumn("cluster", width="medium"),
+                 "label": st.column_config.TextColumn("cluster", width=text_width(shown["label"]), pinned=True),
                  "mean_score": st.column_config.ProgressColumn("mean score", min_value=0.0, max_value=1.0,
                                                                format="%.2f"),
                  "share_above": st.column_config.ProgressColumn(f"share > {threshold:.2f}", min_value=0.0,

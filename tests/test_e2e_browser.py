@@ -70,9 +70,10 @@ def selected_count(page) -> int:
 
 
 def apply_mark(page, action: str, n: int) -> None:
-    form = page.locator('[data-testid="stForm"]')
-    form.get_by_text(action, exact=True).click()
-    form.get_by_role("button", name=f"Apply to {n:,} rows").click()
+    box = page.locator(".st-key-map-mark")  # the Mark box: no action is preselected, Apply waits for one
+    box.get_by_text(action, exact=True).click()
+    wait_for_app(page)
+    box.get_by_role("button", name=f"Apply to {n:,} rows").click()
     page.wait_for_timeout(800)
     wait_for_app(page)
 

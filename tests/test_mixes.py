@@ -329,7 +329,12 @@ def test_mixes_page_builds_saves_and_reports(mixes_app):
     assert not at.exception, [e.value for e in at.exception]
     assert at.subheader[0].value.startswith("28 rows")  # 4 clusters x cap 7
     assert any(m.label == "Effective clusters" for m in at.metric)
+    save = at.button(key="mixes.save")
+    assert save.disabled and "Give the mix a name" in save.help  # disabled, and says why
+    assert any("Give the mix a name" in c.value for c in at.caption)
     at.text_input(key="mixes.name").input("capped").run()
+    assert not at.button(key="mixes.save").disabled
+    assert not any("Give the mix a name" in c.value for c in at.caption)
     at.button(key="mixes.save").click().run()
     assert not at.exception and load_mix(ds, "capped")["components"][0]["strategy"]["cap"] == 7
     at.selectbox(key="mixes.base").set_value("capped").run()

@@ -33,13 +33,32 @@ def test_box_selection_lists_rows_and_marks_them(app, built_dataset):
     app.selectbox(key="map.profile_by").set_value("cluster_label").run()
     assert not app.exception
     app.radio(key="map.mark_action").set_value("exclude")
-    app.text_input(key="map.tag").input("boxed")
-    form_button = [b for b in app.button if "Apply to" in str(b.label)][0]
-    form_button.click().run()
+    app.text_input(key="map.tag").input("boxed").run()
+    app.button(key="map.apply").click().run()
     assert not app.exception
     marks = read_marks(built_dataset).to_pylist()
     assert {m["id"] for m in marks if m["mark"] == "exclude"} == expected
     assert all(m["tags"] == ["boxed"] for m in marks)
+
+
+def test_mark_has_no_default_and_apply_says_why_it_waits(app, built_dataset):
+    from mixmap.core.build.cluster import read_cluster_info
+
+    app.session_state["map.cluster_pick"] = read_cluster_info(built_dataset)[0]["cluster"]
+    app.run()
+    apply = app.button(key="map.apply")
+    assert app.radio(key="map.mark_action").value is None
+    assert apply.disabled and "Pick include, exclude" in apply.help
+    assert any("Pick include, exclude" in c.value for c in app.caption)
+    assert read_marks(built_dataset).num_rows == 0
+    app.radio(key="map.mark_action").set_value("tag only").run()
+    assert app.button(key="map.apply").disabled and "Type the tag" in app.button(key="map.apply").help
+    app.text_input(key="map.tag").input("look").run()
+    assert not app.button(key="map.apply").disabled
+    app.button(key="map.apply").click().run()
+    marks = read_marks(built_dataset).to_pylist()
+    assert marks and all(m["mark"] in ("", None) and m["tags"] == ["look"] for m in marks)
+    assert app.radio(key="map.mark_action").value is None  # the next Apply needs a fresh choice
 
 
 def test_lasso_selection_is_resolved_on_all_rows(app, built_dataset):
@@ -111,3 +130,46 @@ def test_export_page_writes_file_and_manifest(app, built_dataset):
 def test_empty_workspace_opens_on_the_sample(tmp_path, monkeypatch):
     at = open_app(tmp_path / "fresh", monkeypatch, timeout=90)
     assert len(at.get("plotly_chart")) == 1, "the sample's prebuilt map should be ready at once"
+
+
+def test_cli_and_map_page_count_clusters_the_same_way(built_dataset, monkeypatch):
+    from click.testing import CliRunner
+
+    from mixmap.cli.main import main
+    from mixmap.core.build.cluster import NOISE, count_phrase, info_counts, read_cluster_info, write_clusters
+
+    root = built_dataset.workspace.root
+    result = CliRunner().invoke(main, ["--workspace", str(root), "cluster", "synth"])
+    assert result.exit_code == 0, result.output
+    info = read_cluster_info(built_dataset)
+    phrase = count_phrase(sum(c["cluster"] != NOISE for c in info), sum(c["size"] for c in info if c["cluster"] == NOISE))
+    assert result.output.strip() == f"synth: {phrase}"
+    at = open_app(root, monkeypatch, title="Map")
+    assert at.expander[0].label.startswith(f"{phrase} —")
+    # with noise: the noise row of the cluster table is not counted as a cluster
+    frame = built_dataset.read_frame("clusters").to_pandas()
+    labels = frame["cluster"].to_numpy().copy()
+    labels[:3] = NOISE
+    write_clusters(built_dataset, frame["id"].tolist(), labels, {int(c["cluster"]): c["keywords"] for c in info})
+    clusters, noise = info_counts(read_cluster_info(built_dataset))
+    assert noise == 3 and clusters == len({int(v) for v in labels if v != NOISE})
+    at = open_app(root, monkeypatch, title="Map")
+    assert at.expander[0].label.startswith(f"{clusters} clusters + noise (3 rows) —")
+    assert count_phrase(33, 120) == "33 clusters + noise (120 rows)" and count_phrase(1, 1) == "1 cluster + noise (1 row)"
+
+
+def test_the_map_legend_has_room_for_every_entry():
+    import pandas as pd
+
+    from mixmap.ui.mapview import LEGEND_ROW, figure
+
+    n = 40 * 5
+    frame = pd.DataFrame({"id": [f"r{i}" for i in range(n)], "x": range(n), "y": [i % 7 for i in range(n)],
+                          "cluster": [i % 40 for i in range(n)], "cluster_label": [f"{i % 40}: w{i % 40}" for i in range(n)],
+                          "source": "s", "mark": "", "snippet": ""})
+    fig = figure(frame, "cluster_label")
+    entries = sum(1 for t in fig.data if t.showlegend is not False)
+    assert entries >= 37  # 36 named colours + "other"
+    layout = fig.layout
+    assert layout.height - layout.margin.t - layout.margin.b >= entries * LEGEND_ROW
+    assert layout.margin.b > 0

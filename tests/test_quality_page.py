@@ -175,3 +175,14 @@ def test_phrases_can_be_compared_with_another_dataset(planted, monkeypatch, tmp_
     assert not at.exception, [e.value for e in at.exception]
     phrases = next(d.value for d in at.dataframe if "phrase" in d.value.columns)
     assert "ai language model" not in phrases["phrase"].tolist() and len(phrases)
+
+
+def test_cluster_names_get_a_column_wide_enough_to_show_them_whole():
+    import pandas as pd
+
+    from mixmap.ui.quality import text_width
+
+    short, long = pd.Series(["1: a"]), pd.Series(["12: alpha · bravo · charlie · delta", "3: x"])
+    assert text_width(short) == 120
+    assert text_width(long) >= 7 * len(long[0]) and text_width(long) > text_width(short)
+    assert text_width(pd.Series(["w" * 500])) == 560

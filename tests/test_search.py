@@ -76,7 +76,7 @@ def test_map_page_search_selects_the_hits_and_marks_them(built_dataset, monkeypa
     at.text_input(key="map.search").input("tell me about finance 3").run()
     assert not at.exception, [e.value for e in at.exception]
     assert "11 rows selected (search by text" in at.subheader[0].value
-    at.radio(key="map.mark_action").set_value("exclude")  # a form: its values go in with the submit
+    at.radio(key="map.mark_action").set_value("exclude").run()  # Apply is enabled once an action is picked
     next(b for b in at.button if b.label.startswith("Apply to 11")).click().run()
     marks = read_marks(built_dataset).to_pandas()
     excluded = set(marks.loc[marks["mark"] == "exclude", "id"])

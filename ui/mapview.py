@@ -25,6 +25,18 @@ GREYS = {"other": "#9e9e9e", "noise (unclustered)": "#cfcfcf", "(unmarked)": "#b
 DENSITY_BINS = 160  # the density layer under a sampled map: 160 x 160 cells
 
 
+MARK_ACTIONS = ("include", "exclude", "clear", "tag only")  # the Map page's Mark choices; none is preselected
+
+
+def mark_blocked_reason(action: str | None, tag: str = "") -> str:
+    """Why Apply is disabled for this Mark choice and tag ("" when it may run)."""
+    if action is None:
+        return "Pick include, exclude, clear or tag only first."
+    if action == "tag only" and not tag.strip():
+        return "Type the tag to add first."
+    return ""
+
+
 @st.cache_data(show_spinner="Reading the map…", max_entries=8)
 def _base_frame(root: str, name: str, versions: tuple) -> pd.DataFrame:
     # No text here: at a million rows the texts alone would be gigabytes. Hover snippets are read for the
@@ -120,11 +132,22 @@ def figure(frame: pd.DataFrame, color_by: str, *, highlight: np.ndarray | None =
     for label in cluster_labels(frame):
         fig.add_annotation(**label, showarrow=False, font=dict(size=11, color="#222"),
                            bgcolor="rgba(255,255,255,0.7)", borderpad=1)
-    # the top margin gives the modebar a row of its own, above the legend
-    fig.update_layout(height=640, margin=dict(l=0, r=0, t=36, b=0), dragmode="lasso",
-                      legend=dict(itemsizing="constant", font=dict(size=10)),
+    # the top margin gives the modebar a row of its own, above the legend; the figure grows with the legend
+    # (up to 36 categories + other + density + selected) and keeps a bottom margin, so its last entry is whole
+    entries = sum(1 for trace in fig.data if trace.showlegend is not False)
+    fig.update_layout(height=map_height(entries), margin=dict(l=0, r=0, t=36, b=LEGEND_ROW), dragmode="lasso",
+                      legend=dict(itemsizing="constant", font=dict(size=10), tracegroupgap=0,
+                                  yanchor="top", y=1),
                       xaxis=dict(visible=False), yaxis=dict(visible=False), uirevision="map")
     return fig
+
+
+LEGEND_ROW = 20  # pixels per legend entry at font size 10
+
+
+def map_height(legend_entries: int) -> int:
+    """640 pixels, or enough for every legend entry plus the modebar row and a bottom margin."""
+    return max(640, 36 + LEGEND_ROW * (legend_entries + 1))
 
 
 def point_size(drawn: int) -> int:

@@ -18,6 +18,13 @@ KIND_COLOURS = {
 }
 
 
+def text_width(values: pd.Series, *, most: int = 560) -> int:
+    """Pixels for a table column that shows its longest value whole (cluster names were cut off at
+    "medium"), up to `most`."""
+    longest = int(values.astype(str).str.len().max()) if len(values) else 0
+    return int(min(most, max(120, 24 + 7.5 * longest)))
+
+
 def start_score(name: str):
     """Score every row of `name` in a background job (progress per 5,000 rows)."""
     ws = workspace()

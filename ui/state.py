@@ -169,7 +169,7 @@ def chosen_dataset(*, jobs: bool = True):
     name = dataset_picker()
     if name is None:
         st.info("No datasets yet. Load the sample or your own file on the Data page.")
-        st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
+        st.page_link("pages/data.py", label="Go to Data", icon="📥")
         st.stop()
     if jobs:
         show_jobs(name)

@@ -296,6 +296,18 @@ def cluster_label(cluster: int, keywords: list[str]) -> str:
     return f"{cluster}: " + (" · ".join(keywords[:4]) if keywords else "(no keywords)")
 
 
+def count_phrase(clusters: int, noise_rows: int) -> str:
+    """How the CLI and the app both count clusters: noise is not one ("33 clusters + noise (120 rows)")."""
+    text = f"{clusters:,} cluster{'s' if clusters != 1 else ''}"
+    return f"{text} + noise ({noise_rows:,} row{'s' if noise_rows != 1 else ''})" if noise_rows else text
+
+
+def info_counts(info: list[dict]) -> tuple[int, int]:
+    """(clusters, noise rows) of read_cluster_info's list, for count_phrase."""
+    return (sum(1 for c in info if c["cluster"] != NOISE),
+            sum(int(c["size"]) for c in info if c["cluster"] == NOISE))
+
+
 def read_cluster_info(dataset) -> list[dict]:
     table = dataset.read_frame("cluster_info")
     if table is None:
