@@ -10,7 +10,7 @@ from mixmap.cli.main import main
 from mixmap.core.embed.registry import register_embedder
 from mixmap.core.explore.search import SearchError, search_ids, similar_ids
 from mixmap.core.store.marks import read_marks
-from tests.conftest import open_app
+from tests.conftest import open_app, shown_text
 
 
 def texts_of(ds, ids):
@@ -104,7 +104,7 @@ def test_map_page_adds_rows_like_the_selection(built_dataset, monkeypatch):
     at.number_input(key="map.search_k").set_value(15).run()
     at.button(key="map.similar").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "26 rows selected (11 selected + 15 like them)" in at.subheader[0].value
+    assert "26 rows selected (11 selected + 15 like them)" in shown_text(at.subheader[0].value)
 
 
 def test_build_keeps_the_full_text_index_current(built_dataset, fake_embedder, tmp_path):
