@@ -294,6 +294,13 @@ class Dataset:
             raise StoreError(f"{kind!r} is not a frame")
         self.workspace.db.create_table(self.table_name(kind), table, mode="overwrite")
 
+    def append_frame(self, kind: str, table: pa.Table) -> None:
+        """Add rows to a frame (created on first use): one commit per call, so a stage that appends as it goes
+        loses at most its last batch when killed (the LM check writes `lm_signals` this way)."""
+        if kind in ("rows", "marks") or kind.startswith("vec_"):
+            raise StoreError(f"{kind!r} is not a frame")
+        with_retries(lambda: self._open_or_create(kind, table.schema).add(table))
+
     def read_frame(self, kind: str, columns: list[str] | None = None, *, where: str | None = None):
         return self._scan(kind, columns, where)
 
