@@ -27,10 +27,10 @@ from bench_slop import DATA, load_corpus  # noqa: E402
 CACHE = BENCH / "results" / "lm_signals_cache.parquet"
 CUTOFFS = (64, 128, 256)
 # rows sampled per (split, key); keys are sources, or aeval:<generator> for AlpacaEval
-PER_KEY = {"tune": {"oasst1": 300, "alpaca_5k": 60, "aeval": 30},
-           "heldout_rows": {"oasst1": 100, "alpaca_5k": 40, "aeval": 10},
-           "heldout_sources": {"seed_tasks": 150, "dolly": 250, "c4": 120, "gpteacher": 60, "alpaca_52k": 60,
-                               "aeval": 35}}
+PER_KEY = {"tune": {"oasst1": 120, "alpaca_5k": 24, "aeval": 12},
+           "heldout_rows": {"oasst1": 40, "alpaca_5k": 16, "aeval": 4},
+           "heldout_sources": {"seed_tasks": 50, "dolly": 80, "c4": 40, "gpteacher": 24, "alpaca_52k": 24,
+                               "aeval": 10}}  # ~630 rows: what 2 shared cores score in ~10 min
 
 
 def full_corpus() -> pd.DataFrame:

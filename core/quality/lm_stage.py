@@ -15,7 +15,6 @@ cache key is (model, text hash).
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 
 import numpy as np
@@ -132,11 +131,14 @@ def lm_check(dataset, *, sample: int | None = None, full: bool = False, lm=None,
                 progress("lm", start + len(rows), len(todo))
         seconds = time.perf_counter() - scoring_started
         summary["tokens_per_s"] = round(summary["tokens"] / max(seconds, 1e-9), 1)
+        summary["rows_per_s"] = round(len(todo) / max(seconds, 1e-9), 2)
     if len(todo) >= 2 * chunk_rows:
         dataset.compact_frame(LM_FRAME)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     dataset.update_meta(lm={"model": model, "checked": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                            "rows": int(len(done) + len(todo)), "full": bool(full)})
+                            "rows": int(len(done) + len(todo)), "full": bool(full),
+                            "rows_per_s": summary.get("rows_per_s")
+                            or (dataset.meta.get("lm") or {}).get("rows_per_s")})
     return summary
 
 
@@ -187,6 +189,9 @@ def cluster_machine_share(dataset, *, threshold: float | None = None) -> pd.Data
     return table[columns].reset_index(drop=True)
 
 
-def rows_per_minute(tokens_per_s: float, mean_tokens: float = 0.8 * MAX_TOKENS) -> float:
-    """Rows an LM check scores per minute at a measured throughput: the page's time estimate."""
-    return 60.0 * tokens_per_s / max(mean_tokens, 1.0) if math.isfinite(tokens_per_s) else float("nan")
+def planned_rows(dataset, *, sample: int | None = None) -> int:
+    """How many rows lm_check(dataset, sample=sample) would score now (already scored rows left out)."""
+    from mixmap.core.quality.lm import LM_NAME
+
+    wanted = set(sample_ids(dataset, sample=sample))
+    return len(wanted - set(_scored(dataset, f"{LM_NAME}@{MAX_TOKENS}")["id"]))
