@@ -80,7 +80,7 @@ def main() -> None:
     from mixmap.core.quality.lm import MAX_TOKENS, load_language_model, score_responses
 
     prompts, responses = rows(args.rows)
-    load_s, lm = timed(lambda: load_language_model(device="cpu"))
+    load_s, lm = timed(lambda: load_language_model(device="cpu", dtype="float32"))
     results = {"threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": args.rows,
                "max_tokens": MAX_TOKENS, "load_cached_s": round(load_s, 2), "variants": {}}
     score_responses(lm, prompts[:4], responses[:4])  # warm-up
