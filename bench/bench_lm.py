@@ -74,7 +74,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=64)
     parser.add_argument("--check-rows", type=int, default=0, help="also time a sampled LM check of this many rows")
+    parser.add_argument("--only-check", action="store_true", help="time the sampled check only (bench/results/lm_check.json)")
     args = parser.parse_args()
+    if args.only_check:
+        result = check_wall_time(args.check_rows or 1000)
+        (BENCH / "results" / "lm_check.json").write_text(json.dumps(result, indent=1) + "\n")
+        print(json.dumps(result, indent=1))
+        return
     import torch
 
     from mixmap.core.quality.lm import MAX_TOKENS, load_language_model, score_responses

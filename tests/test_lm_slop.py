@@ -200,3 +200,19 @@ def test_packaged_model_scores_real_rows_offline(monkeypatch):
     assert got["lm_logprob"][0] > got["lm_logprob"][1] > got["lm_logprob"][2]
     assert got["lm_perplexity"][2] > 10 * got["lm_perplexity"][0]  # garbled text: an extreme perplexity
     assert (got["lm_tokens"] > 0).all() and got[list(LM_COLUMNS)].notna().all(axis=None)
+
+
+def test_quality_page_shows_the_lm_check_estimates_and_histograms(planted, tiny_lm, monkeypatch):
+    from mixmap.core.quality.dataset import score_dataset
+    from tests.conftest import open_app
+
+    ds, _ = planted
+    score_dataset(ds, n_jobs=1)
+    lm_check(ds, sample=20, lm=tiny_lm)
+    at = open_app(ds.workspace.root, monkeypatch, page="pages/quality.py", title="Quality")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("rows" in c.value for c in at.caption)  # the time estimate before a new check
+    table = next(d.value for d in at.dataframe if "machine_share" in d.value.columns)
+    assert set(table["cluster"]) == {-1, 0, 1, 2, SLOP_CLUSTER} and table["scored"].sum() <= 20
+    assert len(at.get("plotly_chart")) >= 4  # shares with error bars, two histograms, the map
+    assert any("lm_perplexity" in d.value.columns for d in at.dataframe)  # the most perplexing rows
