@@ -20,8 +20,8 @@ import pandas as pd
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
-from bench_slop import auroc  # noqa: E402
-from lm_corpus import CUTOFFS, lm_signals, sample_corpus  # noqa: E402
+from bench_slop import auroc
+from lm_corpus import CUTOFFS, lm_signals, sample_corpus
 
 OUT = BENCH / "results" / "slop_lm.json"
 LM_SIGNS = {"lm_logprob": 1, "lm_logrank": -1, "lm_entropy": -1, "lm_fdgpt": 1, "binoculars": -1}

@@ -22,7 +22,7 @@ import pandas as pd
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from bench_slop import DATA, load_corpus  # noqa: E402
+from bench_slop import DATA, load_corpus
 
 CACHE = BENCH / "results" / "lm_signals_cache.parquet"
 CUTOFFS = (64, 128, 256)
@@ -39,13 +39,13 @@ def full_corpus() -> pd.DataFrame:
     for i, line in enumerate((DATA / "dolly_15k_sample" / "dolly_sample.jsonl").open()):
         r = json.loads(line)
         if r["response"].strip():
-            extra.append(dict(text=r["response"], instruction=f"{r['instruction']}\n{r['context']}".strip(),
-                              label=0, source="dolly", generator="human", group=f"dolly:{i}",
-                              split="heldout_sources", key="dolly"))
+            extra.append({"text": r["response"], "instruction": f"{r['instruction']}\n{r['context']}".strip(),
+                              "label": 0, "source": "dolly", "generator": "human", "group": f"dolly:{i}",
+                              "split": "heldout_sources", "key": "dolly"})
     for i, line in enumerate((DATA / "reference_c4_demo" / "c4_demo.jsonl").open()):
         r = json.loads(line)
-        extra.append(dict(text=r["text"], instruction="", label=0, source="c4", generator="human",
-                          group=f"c4:{i}", split="heldout_sources", key="c4"))
+        extra.append({"text": r["text"], "instruction": "", "label": 0, "source": "c4", "generator": "human",
+                          "group": f"c4:{i}", "split": "heldout_sources", "key": "c4"})
     return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import click
@@ -102,7 +103,7 @@ def _machine_shares(dataset) -> list[dict] | None:
     from mixmap.core.quality.lm_stage import cluster_machine_share
 
     def num(value) -> float | None:
-        return None if value != value else round(float(value), 4)  # NaN: the cluster has no scored row
+        return None if math.isnan(value) else round(float(value), 4)  # NaN: the cluster has no scored row
 
     return [{"id": int(r.cluster), "label": r.label, "size": int(r.size), "scored": int(r.scored),
              "machine_share": num(r.machine_share), "low": num(r.low), "high": num(r.high),

@@ -135,7 +135,7 @@ def planted(workspace, tmp_path):
 
 
 def test_lm_check_samples_per_cluster_resumes_and_leaves_unscored_rows_nan(planted, tiny_lm, tmp_path):
-    ds, groups = planted
+    ds, _groups = planted
     first = lm_check(ds, sample=20, lm=tiny_lm, chunk_rows=4)
     frame = ds.read_frame(LM_FRAME).to_pandas()
     assert first["scored"] + first["from_cache"] == len(frame) == first["wanted"] and len(frame) < ds.count()
@@ -152,7 +152,7 @@ def test_lm_check_samples_per_cluster_resumes_and_leaves_unscored_rows_nan(plant
 
 
 def test_sample_ids_are_stratified_by_cluster(planted):
-    ds, groups = planted
+    ds, _groups = planted
     ids = sample_ids(ds, sample=16)
     clusters = ds.read_frame("clusters", ["id", "cluster"]).to_pandas().set_index("id")["cluster"]
     assert set(clusters[ids]) == set(clusters)  # every cluster, noise included, gets rows
@@ -160,7 +160,7 @@ def test_sample_ids_are_stratified_by_cluster(planted):
 
 def test_score_lm_cli_then_slop_json_ranks_by_machine_share_and_export_has_nan(planted, tiny_lm, monkeypatch,
                                                                                tmp_path):
-    ds, groups = planted
+    ds, _groups = planted
     import mixmap.core.quality.lm as lm_module
 
     monkeypatch.setattr(lm_module, "load_language_model", lambda **_: tiny_lm)
@@ -193,8 +193,8 @@ def test_packaged_model_scores_real_rows_offline(monkeypatch):
     assert find_gguf().stat().st_size > 50_000_000
     lm = load_language_model()
     prompts = ["Give three tips for staying healthy."] * 3 + [""]
-    responses = ["1. Eat a balanced diet with plenty of fruits and vegetables. 2. Exercise regularly. "
-                 "3. Get enough sleep.", "honestly i just walk the dog twice a day lol, skip the soda",
+    responses = [("1. Eat a balanced diet with plenty of fruits and vegetables. 2. Exercise regularly. "
+                 "3. Get enough sleep."), "honestly i just walk the dog twice a day lol, skip the soda",
                  "qz xv 83 ;; plok frum zzzt wibble 0x4f ,,, drrn", "The cat sat on the mat."]
     got = score_responses(lm, prompts, responses)
     assert got["lm_logprob"][0] > got["lm_logprob"][1] > got["lm_logprob"][2]

@@ -49,7 +49,7 @@ def find_gguf() -> Path:
     spec = importlib.util.find_spec(LM_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise MixmapError(f"the language model package is missing: {INSTALL_HINT}")
-    path = Path(list(spec.submodule_search_locations)[0]) / LM_FILE
+    path = Path(next(iter(spec.submodule_search_locations))) / LM_FILE
     if not path.exists():
         raise MixmapError(f"{path} is missing; reinstall it: {INSTALL_HINT}")
     return path
