@@ -257,8 +257,10 @@ def mix_export(ctx, name, mix_name, out, fmt, with_signals, force, as_json):
 
     refuse_overwrite(out, force)
 
+    dataset = workspace_of(ctx).dataset(name)
     frames = ("clusters", "signals") if with_signals else ("clusters",)
-    manifest = export_mix(workspace_of(ctx).dataset(name), mix_name, out, fmt=fmt, extra_frames=frames)
+    frames += ("lm_signals",) if with_signals and dataset.has_frame("lm_signals") else ()
+    manifest = export_mix(dataset, mix_name, out, fmt=fmt, extra_frames=frames)
     summary = {k: manifest[k] for k in ("dataset", "mix", "output", "counts", "marks_version", "tokens", "components")}
     summary["manifest"] = str(manifest_path(out))
     emit(summary, as_json, f"{name}/{mix_name}: wrote {manifest['counts']['rows_exported']} rows "

@@ -209,7 +209,7 @@ def export(ctx, name, out, fmt, marked, with_signals, redact, manifest_file, for
     dataset = workspace_of(ctx).dataset(name)
     frames = ("clusters", "signals") if with_signals else ("clusters",)
     if with_signals:  # the checks' frames only where they ran: a manifest naming a missing frame cannot replay
-        frames += tuple(f for f in ("langid", "pii", "decontam") if dataset.has_frame(f))
+        frames += tuple(f for f in ("lm_signals", "langid", "pii", "decontam") if dataset.has_frame(f))
     manifest = export_rows(dataset, out, fmt=fmt, marked=marked, extra_frames=frames, redact=redact)
     summary = {k: manifest[k] for k in ("dataset", "output", "counts", "marks_version")}
     summary["manifest"] = str(manifest_path(out))

@@ -60,6 +60,7 @@ redact = st.checkbox("Redact personal data and secrets", key="export.redact", di
 
 if st.button("Export", type="primary", key="export.go") and (out := guard(paths.writable, typed_name)):
     frames = ("clusters", "signals") if with_signals else ("clusters",)
+    frames += ("lm_signals",) if with_signals and dataset.has_frame("lm_signals") else ()
     if mix:
         manifest = guard(export_mix, dataset, mix, out, fmt=fmt, extra_frames=frames)
     else:

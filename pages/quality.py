@@ -23,6 +23,15 @@ from mixmap.ui.quality import (
     text_width,
     top_rows,
 )
+from mixmap.ui.quality_lm import (
+    checking,
+    estimate_text,
+    histogram,
+    machine_shares,
+    scored_rows,
+    share_chart,
+    start_lm_check,
+)
 from mixmap.ui.state import chosen_dataset, guard, undo_banner, workspace
 
 st.title("Quality")
@@ -73,6 +82,37 @@ if "gopher_pass" in scored:
                            "not a verdict, on short answers")
 if len(scored) < len(frame):
     st.warning(f"{len(frame) - len(scored):,} rows were added after scoring; score again to include them.")
+
+with st.expander("LM check: estimated machine share per cluster (slop score v2)",
+                 expanded=dataset.has_frame("lm_signals")):
+    st.caption("A small language model (SmolLM2-135M, packaged, offline) reads a stratified sample of rows "
+               "(30-50 per cluster) and scores how predictable each response is given its prompt; combined "
+               "with the lexical signals this is slop v2, a calibrated P(machine-written) at a 50% prior. "
+               "Shares are over the sample, with 95% intervals; unscored rows stay unscored. See docs/slop.md.")
+    lm_running = checking(name)
+    sample = st.number_input("Rows to sample (0 = 30-50 per cluster)", 0, 100_000, 0, step=100,
+                             key="quality.lm_sample") or None
+    if dataset.has_frame("clusters") and not lm_running:
+        st.caption(guard(estimate_text, dataset, sample) or "")
+    if st.button("Run the LM check", key="quality.lm_go", disabled=lm_running or not dataset.has_frame("clusters")):
+        start_lm_check(name, sample)
+        st.rerun()
+    if dataset.has_frame("lm_signals") and dataset.has_frame("clusters"):
+        shares = guard(machine_shares, name)
+        if shares is not None:
+            st.plotly_chart(share_chart(shares), key="quality.lm_chart", config={"displaylogo": False})
+            st.dataframe(shares, hide_index=True, width="stretch", height=240, key="quality.lm_table",
+                         column_config={"cluster": None, "machine_share": st.column_config.ProgressColumn(
+                             "machine share", min_value=0.0, max_value=1.0, format="percent")})
+        lm_rows = scored_rows(name)
+        cols = st.columns(2)
+        cols[0].caption("Slop v2 of the scored rows")
+        cols[0].plotly_chart(histogram(lm_rows, "slop_v2"), key="quality.lm_hist")
+        cols[1].caption("Perplexity (a plain quality signal: garbled or broken text is extreme)")
+        cols[1].plotly_chart(histogram(lm_rows, "lm_perplexity", log_x=True), key="quality.ppl_hist")
+        extreme = lm_rows.nlargest(5, "lm_perplexity")[["lm_perplexity", "slop_v2", "text"]]
+        st.dataframe(extreme.assign(text=extreme["text"].str.slice(0, 200)), hide_index=True, width="stretch",
+                     key="quality.ppl_rows")
 
 if not dataset.has_frame("clusters") or not dataset.has_frame("layout"):
     st.info("Build the map (Map page) to rank clusters by slop and colour the map by any signal.")

@@ -176,6 +176,16 @@ def chosen_dataset(*, jobs: bool = True):
     return name, workspace().dataset(name)
 
 
+def _eta(job, done: int, total: int) -> str:
+    """ ' · about N min left' from the job's pace so far (blank until the first progress)."""
+    import time
+
+    if done <= 0 or done >= total:
+        return ""
+    left = (time.time() - job.started) * (total - done) / done
+    return f" · about {left / 60:.0f} min left" if left >= 90 else f" · about {left:.0f} s left"
+
+
 def show_jobs(dataset: str | None = None) -> None:
     """Progress bars for the jobs of a dataset; reruns itself every second while any job runs."""
     registry = jobs()
@@ -186,7 +196,7 @@ def show_jobs(dataset: str | None = None) -> None:
             if job.running:
                 st.caption(f"{md(job.title)} of {md(job.dataset)}: running")
                 for stage, (done, total) in job.stages.items():
-                    st.progress(min(1.0, done / total), text=f"{md(stage)}: {done:,} / {total:,}")
+                    st.progress(min(1.0, done / total), text=f"{md(stage)}: {done:,} / {total:,}{_eta(job, done, total)}")
             elif job.status == "failed":
                 st.error(f"{md(job.title)} of {md(job.dataset)} failed: {md(job.error)}")
             elif job.finished and job.finished > st.session_state.get("jobs.seen", 0):

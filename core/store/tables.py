@@ -272,6 +272,13 @@ class Dataset(DatasetFiles):
         raw = None if tbl is None else (tbl.schema.metadata or {}).get(DERIVED_KEY)
         return json.loads(raw) if raw else None
 
+    def append_frame(self, kind: str, table: pa.Table) -> None:
+        """Add rows to a frame (created on first use): one commit per call, so a stage that appends as it goes
+        loses at most its last batch when killed (the LM check writes `lm_signals` this way)."""
+        if kind in ("rows", "marks") or kind.startswith("vec_"):
+            raise StoreError(f"{kind!r} is not a frame")
+        with_retries(lambda: self._open_or_create(kind, table.schema).add(table))
+
     def read_frame(self, kind: str, columns: list[str] | None = None, *, where: str | None = None):
         return self._scan(kind, columns, where)
 
