@@ -102,7 +102,7 @@ st.caption(f"{len(frame):,} rows · drag a box or lasso to select · colour by {
 st.plotly_chart(figure(frame, color_by, highlight=selected, dataset=dataset), key="map.chart", on_select=_remember_chart_selection,
                 selection_mode=("box", "lasso", "points"), config={"displaylogo": False})
 
-with st.expander(f"{count_phrase(*info_counts(clusters))} — pick one to select it", expanded=not (selected is not None and selected.any())):
+with st.expander(f"{md(count_phrase(*info_counts(clusters)))} — pick one to select it", expanded=not (selected is not None and selected.any())):
     table = [{"cluster": c["cluster"], "label": c["label"], "size": c["size"]} for c in clusters]
     st.dataframe(table, key="map.clusters", on_select=_remember_cluster_pick, selection_mode="single-row", hide_index=True,
                  width="stretch", height=260)
@@ -149,9 +149,9 @@ with st.container(border=True, key="map-mark"):
     message = cols[3].text_input("Note for the history (optional)", key="map.message")
     blocked = mark_blocked_reason(action, tag)
     apply = cols[1].button(f"Apply to {len(ids):,} rows", type="primary", key="map.apply", disabled=bool(blocked),
-                           help=blocked or None)
+                           help=md(blocked) if blocked else None)
     if blocked:
-        cols[1].caption(blocked)
+        cols[1].caption(md(blocked))
 if apply and not blocked:
     change = {} if action == "tag only" else {"mark": "" if action == "clear" else action}
     touched = guard(apply_marks, dataset, ids, **change, add_tags=[tag] if tag else [],

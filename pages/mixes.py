@@ -192,9 +192,9 @@ with build_tab:
                      hide_index=True, width="stretch", key="mixes.components_table")
         save_blocked = "" if mix_name else "Give the mix a name (Mix name, above) to save it."
         if save_blocked:
-            st.caption(save_blocked)
+            st.caption(md(save_blocked))
         if st.button("Save mix", type="primary", key="mixes.save", disabled=bool(save_blocked),
-                     help=save_blocked or "Save this recipe; the Export page writes it out"):
+                     help=md(save_blocked) if save_blocked else "Save this recipe; the Export page writes it out"):
             if guard(save_mix, dataset, recipe) is not None:
                 st.session_state["mixes.flash"] = (f"Saved mix {mix_name}; export it on the Export page or with "
                                                    f"mixmap mix export {name} {mix_name} --out FILE")  # escaped when shown

@@ -93,7 +93,7 @@ with st.expander("LM check: estimated machine share per cluster (slop score v2)"
     sample = st.number_input("Rows to sample (0 = 30-50 per cluster)", 0, 100_000, 0, step=100,
                              key="quality.lm_sample") or None
     if dataset.has_frame("clusters") and not lm_running:
-        st.caption(guard(estimate_text, dataset, sample) or "")
+        st.caption(md(guard(estimate_text, dataset, sample) or ""))
     if st.button("Run the LM check", key="quality.lm_go", disabled=lm_running or not dataset.has_frame("clusters")):
         start_lm_check(name, sample)
         st.rerun()

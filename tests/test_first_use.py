@@ -34,7 +34,7 @@ def test_quantised_rows_keep_text_means_within_1e_4_cosine():
 def test_shipped_model_matches_a_fresh_distillation():
     vectors, weights = static_model.distill_token_vectors()
     shipped_vectors, shipped_weights = load_shipped()
-    assert np.array_equal(weights, shipped_weights)
+    assert np.allclose(weights, shipped_weights, atol=1e-3)  # float16 in the file
     fresh, shipped = StaticEmbedder(vectors, weights), StaticEmbedder(shipped_vectors, shipped_weights)
     texts = ["Summarise this article about the economy.", "Translate to French: good morning",
              "def add(a, b): return a + b", "Name three planets in the solar system."]

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from mixmap.core.store.marks import apply_marks, read_marks
-from tests.conftest import open_app
+from tests.conftest import open_app, shown_text
 
 
 @pytest.fixture
@@ -48,11 +48,11 @@ def test_mark_has_no_default_and_apply_says_why_it_waits(app, built_dataset):
     app.run()
     apply = app.button(key="map.apply")
     assert app.radio(key="map.mark_action").value is None
-    assert apply.disabled and "Pick include, exclude" in apply.help
-    assert any("Pick include, exclude" in c.value for c in app.caption)
+    assert apply.disabled and "Pick include, exclude" in shown_text(apply.help)
+    assert any("Pick include, exclude" in shown_text(c.value) for c in app.caption)
     assert read_marks(built_dataset).num_rows == 0
     app.radio(key="map.mark_action").set_value("tag only").run()
-    assert app.button(key="map.apply").disabled and "Type the tag" in app.button(key="map.apply").help
+    assert app.button(key="map.apply").disabled and "Type the tag" in shown_text(app.button(key="map.apply").help)
     app.text_input(key="map.tag").input("look").run()
     assert not app.button(key="map.apply").disabled
     app.button(key="map.apply").click().run()
@@ -145,7 +145,7 @@ def test_cli_and_map_page_count_clusters_the_same_way(built_dataset, monkeypatch
     phrase = count_phrase(sum(c["cluster"] != NOISE for c in info), sum(c["size"] for c in info if c["cluster"] == NOISE))
     assert f": {phrase} (" in result.output.strip()  # "synth: clustering #2: 4 clusters (cluster ids are new...)"
     at = open_app(root, monkeypatch, title="Map")
-    assert at.expander[0].label.startswith(f"{phrase} —")
+    assert shown_text(at.expander[0].label).startswith(f"{phrase} —")
     # with noise: the noise row of the cluster table is not counted as a cluster
     frame = built_dataset.read_frame("clusters").to_pandas()
     labels = frame["cluster"].to_numpy().copy()
@@ -154,7 +154,7 @@ def test_cli_and_map_page_count_clusters_the_same_way(built_dataset, monkeypatch
     clusters, noise = info_counts(read_cluster_info(built_dataset))
     assert noise == 3 and clusters == len({int(v) for v in labels if v != NOISE})
     at = open_app(root, monkeypatch, title="Map")
-    assert at.expander[0].label.startswith(f"{clusters} clusters + noise (3 rows) —")
+    assert shown_text(at.expander[0].label).startswith(f"{clusters} clusters + noise (3 rows) —")
     assert count_phrase(33, 120) == "33 clusters + noise (120 rows)" and count_phrase(1, 1) == "1 cluster + noise (1 row)"
 
 

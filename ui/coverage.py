@@ -9,7 +9,7 @@ import streamlit as st
 from mixmap.core.coverage.analysis import analyze_coverage
 from mixmap.core.coverage.sources import source_comparison
 from mixmap.core.curate.diversity import diversity_table
-from mixmap.ui.escape import plot_text
+from mixmap.ui.escape import md, plot_text
 from mixmap.ui.mapview import display_sample
 from mixmap.ui.state import workspace
 
@@ -44,7 +44,7 @@ def side_switch(dataset) -> str:
     on = st.radio("Compare on", list(labels), format_func=labels.get, key="coverage.on", horizontal=True,
                   help="prompt: the instruction + input, or the user turns, so a reference answered in another "
                        "style is compared on what it asks; text: the whole row, answers included.")
-    st.caption(f"Compared on **{labels[on]}**.")
+    st.caption(f"Compared on **{md(labels[on])}**.")
     return on
 
 
