@@ -41,12 +41,12 @@ capabilities:
 
 
 def build(workspace: Path) -> None:
-    from core.coverage import add_reference
-    from core.coverage_spec import parse_spec, save_spec
-    from core.embed import load_embedder
-    from core.ingest import TextSpec, ingest_into
-    from core.pipeline import build_dataset
-    from core.store import Workspace
+    from mixmap.core.coverage.analysis import add_reference
+    from mixmap.core.coverage.spec import parse_spec, save_spec
+    from mixmap.core.embed.registry import load_embedder
+    from mixmap.core.ingest.files import TextSpec, ingest_into
+    from mixmap.core.build.pipeline import build_dataset
+    from mixmap.core.store.workspace import Workspace
 
     rows = json.loads((DATA / "alpaca_5k_subset" / "alpaca_5000.json").read_text(encoding="utf-8"))
     order = np.random.default_rng(2).permutation(len(rows))

@@ -21,17 +21,17 @@ DOCS = Path(__file__).resolve().parent
 def make_workspace(root: Path) -> Path:
     import pyarrow as pa
 
-    from core.marks import undo
-    from core.mixes import save_mix
-    from core.sample import install_sample
-    from core.slices import save_slice
-    from core.store import Workspace
+    from mixmap.core.store.marks import undo
+    from mixmap.core.curate.mixes import save_mix
+    from mixmap.core.ingest.sample import install_sample
+    from mixmap.core.curate.slices import save_slice
+    from mixmap.core.store.workspace import Workspace
 
     ws = Workspace(root / "ws")
     install_sample(ws)
     ds = ws.dataset("sample")
     try:  # quality signals make the report card's quality column show; skipped if the stage changed
-        from core.quality import score_texts
+        from mixmap.core.quality.scoring import score_texts
 
         rows = ds.read_rows(["id", "text", "meta"])
         prompts = [json.loads(m).get("instruction", "") for m in rows.column("meta").to_pylist()]
