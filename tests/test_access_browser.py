@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from mixmap.core.store.marks import apply_marks
 from mixmap.core.store.workspace import Workspace
@@ -146,9 +147,13 @@ def settle(page, timeout_s: float = 90) -> None:
 
 def open_everything(page) -> None:
     """Open every expander and visit every tab, so their widgets are on the page."""
-    for summary in page.locator('[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) '
-                                'summary:visible').all():  # those of the tab on show
-        summary.click()
+    closed = page.locator('[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) '
+                          'summary:visible')  # those of the tab on show
+    for _ in range(50):  # the list shrinks as each opens: always click the first still closed
+        if closed.count() == 0:
+            break
+        closed.first.click()
+        page.wait_for_timeout(100)
     page.wait_for_timeout(200)
 
 
@@ -184,9 +189,12 @@ def click_every_button(page) -> list[str]:
         open_everything(page)
         buttons = page.locator(BUTTONS)
         i = -1
-        while (i := i + 1) < min(buttons.count(), 40):  # re-counted: a click can add buttons (downloads)
+        while (i := i + 1) < min(buttons.count(), 40):  # re-counted: a click can add or remove buttons
             button = buttons.nth(i)
-            name = button.inner_text().strip()
+            try:
+                name = button.inner_text(timeout=5_000).strip()
+            except PlaywrightTimeout:  # the last click's rerun took this one away
+                continue
             if not button.is_enabled() or any(n in name for n in NOT_CLICKED):
                 continue
             button.click()

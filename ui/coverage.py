@@ -44,7 +44,10 @@ def side_switch(dataset) -> str:
     on = st.radio("Compare on", list(labels), format_func=labels.get, key="coverage.on", horizontal=True,
                   help="prompt: the instruction + input, or the user turns, so a reference answered in another "
                        "style is compared on what it asks; text: the whole row, answers included.")
-    st.caption(f"Compared on **{md(labels[on])}**.")
+    if on == "prompt":
+        st.caption("Compared on **what rows ask (prompt)**.")
+    else:
+        st.caption("Compared on **whole rows (text)**.")
     return on
 
 
