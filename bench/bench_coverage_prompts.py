@@ -10,6 +10,12 @@ Data (all from ../shared/data):
   the reference in another's, and the candidate holds the reference's kind of prompts.
 - `dolly`: reference = one half of the 1,611 Dolly rows (human-written prompts and answers); candidate = the
   other half plus 5,000 Alpaca rows (machine-written).
+- `eval-halves` (the issue's case: the same kind of instructions, answered by another model): reference = one
+  half of the AlpacaEval prompts answered by GPT-4 Turbo, candidate = the other half answered by
+  text-davinci-003, nothing else. The prompt distributions match, so the planted gap is the only real
+  difference; but the sets are small (402 / 403 rows), so a 1-5% topic is 4-20 reference rows.
+- `alpaca-halves` (a control at a larger size, one writer): reference = 1,000 Alpaca rows, candidate =
+  5,000 other Alpaca rows. Same prompt distribution, no style shift: what any gap ranking should get right.
 - `eval-alpaca` and `dolly-alpaca` (strict shift, no shared half): reference as above, candidate = Alpaca only.
   Here the prompt distributions differ for real (AlpacaEval and Dolly ask things Alpaca never does), and
   those real differences compete with the planted gap for the top 3.
@@ -113,6 +119,13 @@ class Vectors:
 
 def make_case(case: str, seed: int, pool: list[dict], sources: dict) -> tuple[list[dict], list[dict]]:
     rng = np.random.default_rng(seed)
+    if case == "eval-halves":
+        order = rng.permutation(len(sources["gpt4t"]))
+        half = len(order) // 2
+        return [sources["gpt4t"][i] for i in order[:half]], [sources["davinci"][i] for i in order[half:]]
+    if case == "alpaca-halves":
+        order = rng.permutation(len(pool))
+        return [pool[i] for i in order[:1000]], [pool[i] for i in order[1000:1000 + ALPACA_ROWS]]
     cand = [pool[i] for i in np.sort(rng.permutation(len(pool))[:ALPACA_ROWS])]
     if case.startswith("eval"):
         order = rng.permutation(len(sources["gpt4t"]))
@@ -243,7 +256,8 @@ def summarize(records: list[dict]) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=["static", "minilm"], default="static")
-    parser.add_argument("--cases", nargs="*", default=["eval", "dolly", "eval-alpaca", "dolly-alpaca"])
+    parser.add_argument("--cases", nargs="*", default=["eval-halves", "alpaca-halves", "eval", "dolly", "eval-alpaca",
+                                                         "dolly-alpaca"])
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
     parser.add_argument("--sides", nargs="*", default=["prompt", "text"])
     parser.add_argument("--methods", nargs="*", default=["union", "local"])
