@@ -14,6 +14,7 @@ from mixmap.cli.main import main
 from mixmap.core.quality.lm import (
     LM_COLUMNS,
     LanguageModel,
+    copied_mask,
     score_responses,
     score_responses_at,
     split_turns,
@@ -84,9 +85,30 @@ def test_token_statistics_match_the_formulas_by_hand():
 
 
 def test_nothing_to_score_is_nan_not_zero():
-    signals = sums_to_signals(np.zeros((1, 6)))
+    signals = sums_to_signals(np.zeros((1, 16)))
     assert signals["lm_tokens"][0] == 0
     assert signals[[c for c in LM_COLUMNS if c != "lm_tokens"]].isna().all(axis=None)
+
+
+def test_copied_mask_marks_runs_of_n_tokens_found_in_the_prompt():
+    got = copied_mask([1, 2, 3, 4, 5, 6], [9, 2, 3, 4, 5, 8, 1, 2, 3, 7, 3, 4, 5], n=4)
+    assert got.tolist() == [False, True, True, True, True, False, False, False, False, False, False, False, False]
+    assert copied_mask([1, 2, 3], [1, 2, 3], n=3).all() and not copied_mask([1, 2], [1, 2], n=3).any()
+    assert copied_mask([5, 6, 7, 8], [6, 7, 8], n=3).all() and not copied_mask([], [1, 2, 3], n=3).any()
+
+
+def test_novel_signals_leave_out_what_the_response_copies_from_its_prompt(tiny_lm):
+    context = "The Nile is the longest river in Africa and flows north into the sea."
+    prompts = [f"Where does the Nile flow?\n{context}", "Say something", f"Quote it:\n{context}"]
+    responses = ["QQ flows north into the sea ZZ", "Rivers are wet.", context]
+    got = score_responses(tiny_lm, prompts, responses)
+    copied = len(" flows north into the sea")  # CharTokenizer: the run shared with the context
+    assert got["lm_copied_share"][0] == pytest.approx(copied / len(responses[0]))
+    assert got["lm_copied_share"][1] == 0
+    for col in ("logprob", "logrank", "entropy", "fdgpt", "top1", "logprob_std"):  # nothing copied: novel == all
+        assert got[f"lm_novel_{col}"][1] == pytest.approx(got[f"lm_{col}"][1], abs=1e-6)
+    assert got["lm_copied_share"][2] == 1 and np.isnan(got["lm_novel_logprob"][2])
+    assert not np.isnan(got["lm_logprob"][2])
 
 
 def test_batched_length_sorted_scoring_equals_one_row_at_a_time(tiny_lm):

@@ -93,6 +93,9 @@ def lm_check(dataset, *, sample: int | None = None, full: bool = False, lm=None,
     wanted = dataset.read_rows(["id"]).column("id").to_pylist() if full else sample_ids(
         dataset, sample=sample, seed=seed)
     model = f"{LM_NAME}@{max_tokens}"
+    columns = dataset.frame_columns(LM_FRAME)
+    if columns is not None and not set(LM_COLUMNS) <= set(columns):
+        dataset.drop_frame(LM_FRAME)  # written by an older check without today's signals: score again
     done = _scored(dataset, model)
     todo = sorted(set(wanted) - set(done["id"]))
     summary = {"dataset": dataset.name, "model": model, "wanted": len(wanted), "already_scored": len(wanted) -
