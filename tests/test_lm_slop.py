@@ -141,7 +141,11 @@ def test_quota_gives_every_cluster_the_floor_and_big_clusters_more():
     quota = per_cluster_quota(pd.Series({0: 10, 1: 200, 2: 5000}))
     assert quota[0] == 10 and 30 <= quota[1] < quota[2] == 50
     shared = per_cluster_quota(pd.Series({0: 100, 1: 10_000}), total=220)
-    assert shared.sum() <= 220 and shared[1] > shared[0] >= 20
+    assert shared.sum() == 220 and shared[1] > shared[0] >= 20
+    many = per_cluster_quota(pd.Series(np.arange(1, 41) * 10), total=24)  # fewer rows than clusters
+    assert many.sum() == 24 and many.max() <= 2
+    small = per_cluster_quota(pd.Series({0: 3, 1: 30}), total=30)  # the small one is capped, the rest moves on
+    assert small.tolist() == [3, 27]
 
 
 def test_wilson_interval_known_values_and_empty_clusters():
