@@ -242,3 +242,17 @@ def test_quality_page_shows_the_lm_check_estimates_and_histograms(planted, tiny_
     assert set(table["cluster"]) == {-1, 0, 1, 2, SLOP_CLUSTER} and table["scored"].sum() <= 20
     assert len(at.get("plotly_chart")) >= 4  # shares with error bars, two histograms, the map
     assert any("lm_perplexity" in d.value.columns for d in at.dataframe)  # the most perplexing rows
+
+
+def test_a_check_stored_before_the_novel_signals_is_scored_again(planted, tiny_lm):
+    import pyarrow as pa
+
+    ds, _groups = planted
+    ids = ds.read_rows(["id"]).column("id").to_pylist()[:3]
+    old = pd.DataFrame({"id": ids, "lm_model": "SmolLM2-135M-Instruct-Q4_1@128", "lm_text_key": ["k"] * 3,
+                        "lm_logprob": [-1.0] * 3, "lm_tokens": [5] * 3, "slop_v2": [0.9] * 3})
+    ds.append_frame(LM_FRAME, pa.Table.from_pandas(old, preserve_index=False))
+    got = lm_check(ds, sample=8, lm=tiny_lm)
+    frame = ds.read_frame(LM_FRAME).to_pandas()
+    assert got["already_scored"] == 0 and set(LM_COLUMNS) <= set(frame.columns)
+    assert "k" not in set(frame["lm_text_key"]) and frame["lm_novel_logprob"].notna().all()
