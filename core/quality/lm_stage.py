@@ -44,9 +44,23 @@ def per_cluster_quota(sizes: pd.Series, *, total: int | None = None, floor: int 
     if total is None:
         grow = np.sqrt(sizes / max(float(sizes.max()), 1.0))
         quota = np.round(floor + (cap - floor) * grow)
-    else:
-        weight = np.sqrt(sizes)
-        quota = np.floor(total * weight / max(float(weight.sum()), 1e-9))
+    else:  # largest remainders: the quotas add up to `total` (flooring alone gave 6 rows for 24 asked)
+        want = min(int(total), int(sizes.sum()))
+        quota = np.zeros(len(sizes))
+        left = want
+        while left > 0:  # a capped (small) cluster hands its surplus on to the others
+            room = sizes.to_numpy() - quota
+            weight = np.where(room > 0, np.sqrt(sizes.to_numpy()), 0.0)
+            share = left * weight / weight.sum()
+            add = np.minimum(np.floor(share), room)
+            spare = left - int(add.sum())
+            order = np.argsort(-(share - np.floor(share)) - (room > add) * 1e-9, kind="stable")
+            for i in order[:spare]:
+                if add[i] < room[i]:
+                    add[i] += 1
+            quota += add
+            left = want - int(quota.sum())
+        quota = pd.Series(quota, index=sizes.index).to_numpy()
     return pd.Series(np.minimum(quota, sizes).astype(int), index=sizes.index)
 
 
@@ -93,6 +107,9 @@ def lm_check(dataset, *, sample: int | None = None, full: bool = False, lm=None,
     wanted = dataset.read_rows(["id"]).column("id").to_pylist() if full else sample_ids(
         dataset, sample=sample, seed=seed)
     model = f"{LM_NAME}@{max_tokens}"
+    columns = dataset.frame_columns(LM_FRAME)
+    if columns is not None and not set(LM_COLUMNS) <= set(columns):
+        dataset.drop_frame(LM_FRAME)  # written by an older check without today's signals: score again
     done = _scored(dataset, model)
     todo = sorted(set(wanted) - set(done["id"]))
     summary = {"dataset": dataset.name, "model": model, "wanted": len(wanted), "already_scored": len(wanted) -
