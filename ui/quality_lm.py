@@ -34,6 +34,8 @@ def checking(name: str) -> bool:
 def estimate_text(dataset, sample: int | None) -> str:
     """'about N rows, about M min' for a check, from the last timed check or the benchmark's pace."""
     rows = planned_rows(dataset, sample=sample)
+    if rows == 0:  # the same sample again: nothing new to score (the sample is seeded)
+        return "every row of this sample is scored already: ask for more rows to score more"
     last = (dataset.meta.get("lm") or {}).get("rows_per_s") or DEFAULT_ROWS_PER_S
     minutes = rows / last / 60 + 0.3  # + loading the model
     return f"about {rows:,} rows, about {minutes:.0f} min on this machine" if minutes >= 1.5 else \
