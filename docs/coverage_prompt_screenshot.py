@@ -17,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app  # noqa: E402
+from docs.coverage_screenshot import shoot_first_gap
+from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app
 
 DOCS = ROOT / "docs"
 DATA = ROOT.parent / "shared" / "data"
@@ -58,23 +59,7 @@ def main(workspace: Path, *, out: Path = DOCS / "coverage_prompt.png") -> None:
         build(workspace)
     os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"  # others' edits must not reload the app mid-shot
     with running_app(workspace, timeout=180) as url, browser_page(viewport=(1400, 2100)) as page:
-        page.goto(url)
-        wait_for_app(page, 120_000)
-        page.locator('[data-testid="stSidebarNav"] a', has_text="Coverage").first.click()
-        wait_for_app(page, 120_000)
-        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-        page.get_by_role("option", name="instructions").click()
-        wait_for_app(page, 180_000)
-        page.wait_for_selector(".js-plotly-plot .scatterlayer, .js-plotly-plot canvas", timeout=120_000)
-        page.get_by_text("Compared on").first.wait_for(timeout=60_000)
-        page.get_by_text("Gap 1").first.wait_for(timeout=120_000)
-        wait_for_app(page, 120_000)
-        page.wait_for_timeout(2500)
-        problems = exceptions_on_page(page) + list(page.errors)
-        if problems:
-            raise SystemExit(f"problems on page: {problems}")
-        page.screenshot(path=str(out))
-        print(f"wrote {out}")
+        shoot_first_gap(page, url, out, also_wait_for="Compared on")
         page.get_by_text("whole rows (text)").first.click()  # the switch: same page on the text side
         wait_for_app(page, 180_000)
         page.get_by_text("Comparing the reference").first.wait_for(state="hidden", timeout=180_000)

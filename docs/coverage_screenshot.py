@@ -41,11 +41,11 @@ capabilities:
 
 
 def build(workspace: Path) -> None:
+    from mixmap.core.build.pipeline import build_dataset
     from mixmap.core.coverage.analysis import add_reference
     from mixmap.core.coverage.spec import parse_spec, save_spec
     from mixmap.core.embed.registry import load_embedder
     from mixmap.core.ingest.files import TextSpec, ingest_into
-    from mixmap.core.build.pipeline import build_dataset
     from mixmap.core.store.workspace import Workspace
 
     rows = json.loads((DATA / "alpaca_5k_subset" / "alpaca_5000.json").read_text(encoding="utf-8"))
@@ -72,27 +72,34 @@ def build(workspace: Path) -> None:
     save_spec(ws, parse_spec(SPEC))
 
 
+def shoot_first_gap(page, url: str, out: Path, *, also_wait_for: str | None = None) -> None:
+    """Open the Coverage page of the `instructions` dataset, wait for its map and first gap, save the page."""
+    page.goto(url)
+    wait_for_app(page, 120_000)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Coverage").first.click()
+    wait_for_app(page, 120_000)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="instructions").click()
+    wait_for_app(page, 180_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer, .js-plotly-plot canvas", timeout=120_000)
+    if also_wait_for:
+        page.get_by_text(also_wait_for).first.wait_for(timeout=60_000)
+    page.get_by_text("Gap 1").first.wait_for(timeout=120_000)  # the first gap is shown by default
+    wait_for_app(page, 120_000)
+    page.wait_for_timeout(2500)
+    problems = exceptions_on_page(page) + list(page.errors)
+    if problems:
+        raise SystemExit(f"problems on page: {problems}")
+    page.screenshot(path=str(out))
+    print(f"wrote {out}")
+
+
 def main(workspace: Path, *, all_tabs: bool = False, out: Path = DOCS / "coverage.png") -> None:
     if not (workspace / "datasets" / "instructions").is_dir():
         build(workspace)
     os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"  # others' edits must not reload the app mid-shot
     with running_app(workspace, timeout=180) as url, browser_page(viewport=(1400, 2300)) as page:
-        page.goto(url)
-        wait_for_app(page, 120_000)
-        page.locator('[data-testid="stSidebarNav"] a', has_text="Coverage").first.click()
-        wait_for_app(page, 120_000)
-        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-        page.get_by_role("option", name="instructions").click()
-        wait_for_app(page, 180_000)
-        page.wait_for_selector(".js-plotly-plot .scatterlayer, .js-plotly-plot canvas", timeout=120_000)
-        page.get_by_text("Gap 1").first.wait_for(timeout=60_000)  # the first gap is shown by default
-        wait_for_app(page, 120_000)
-        page.wait_for_timeout(2500)
-        problems = exceptions_on_page(page) + list(page.errors)
-        if problems:
-            raise SystemExit(f"problems on page: {problems}")
-        page.screenshot(path=str(out))
-        print(f"wrote {out}")
+        shoot_first_gap(page, url, out)
         for tab in ("Spec coverage", "Sources", "Diversity") if all_tabs else ():
             page.get_by_role("tab", name=tab).click()
             page.wait_for_timeout(1500)
