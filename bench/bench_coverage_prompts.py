@@ -215,7 +215,7 @@ def run(args) -> dict:
                 for side in args.sides:
                     R, C = vec[side][0], vec[side][1][keep]
                     for method in args.methods:
-                        gaps = gaps_union(R, C) if method == "union" else gaps_local(R, C)
+                        gaps = gaps_union(R, C, align=side == "text") if method == "union" else gaps_local(R, C)
                         top = gaps[:3]
                         hits = [topic_of_gap(g, m_r) for g in top]
                         others = [main_topic(g, lab_r) for g, h in zip(top, hits) if not h]
