@@ -15,7 +15,7 @@ Legacy split: fitted on bench_slop's `tune` half (oasst1, Alpaca-5k, 8 AlpacaEva
 unseen generators vs seed tasks, Dolly and C4 (the split behind the earlier 0.64).
 
 Data: bench/lm_tokens.py (per-token statistics, cached).
-Usage: flock /tmp/mixmap-cpu.lock .venv/bin/python bench/bench_slop_lm.py [--fit] [--seeds 5]
+Usage: flock /tmp/mixmap-cpu.lock .venv/bin/python bench/bench_slop_lm.py [--fit] [--seeds 30]
   --fit  refits the shipped config on every row and saves core/quality/data/slop_v2.json
 Writes bench/results/slop_lm.json.
 """
@@ -177,7 +177,7 @@ def legacy_split(corpus, feats, y, fam, names, shrink) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true")
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=30)
     args = parser.parse_args()
     from mixmap.core.quality.slop_v2 import fit_slop_v2, save_slop_v2
 
