@@ -17,12 +17,10 @@ Prints hit@3 / false-hit / false-hit-not-a-real-difference per case, all topics 
 """
 import collections
 import pickle
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.cluster import KMeans
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -33,6 +31,8 @@ from mixmap.core.vectors import nearest_neighbours
 
 CACHE = Path("/tmp/mixmap_coverage_cases.pkl")
 N_PERM, LEVEL, MIN_REF, MAX_RATIO = 19, 0.05, 3, 0.5
+
+
 def build(cases, seeds):
     vectors = B.Vectors(load_embedder(fast=True))
     pool = B.alpaca(8000)
@@ -42,21 +42,7 @@ def build(cases, seeds):
         for seed in seeds:
             ref, cand = B.make_case(case, seed, pool, sources)
             RP, CP = vectors(ref, "prompt"), vectors(cand, "prompt")
-            labels = KMeans(B.K_TOPICS, n_init=3, random_state=1000 + seed).fit_predict(np.vstack([RP, CP]))
-            lab_r, lab_c = labels[:len(ref)], labels[len(ref):]
-            nb, _ = nearest_neighbours(RP, np.vstack([RP, CP]), k=11)
-            sr = np.bincount(lab_r, minlength=B.K_TOPICS) / len(ref); sc = np.bincount(lab_c, minlength=B.K_TOPICS) / len(cand)
-            real = {int(t) for t in np.flatnonzero(sr > 2 * sc)}
-            kt = [int(t) for t in np.flatnonzero((sr >= .01) & (sr <= .05))]
-            tune = set(np.random.default_rng(seed).permutation(kt)[: len(kt) // 2].tolist())
-            planted = [(f"k{t}", "tune" if t in tune else "heldout", lab_r == t, lab_c == t) for t in kt]
-            for name, pat in B.KEYWORD_TOPICS.items():
-                m_r = np.array([bool(re.search(pat, r["prompt"].lower())) for r in ref]); m_c = np.array([bool(re.search(pat, r["prompt"].lower())) for r in cand])
-                if .01 <= m_r.mean() <= .05: planted.append((name, "keyword", m_r, m_c))
-            pl = []
-            for name, split, m_r, m_c in planted:
-                member = np.concatenate([m_r, m_c])
-                pl.append(dict(name=name, split=split, m_r=m_r, m_c=m_c, purity=float(member[nb[m_r, 1:]].mean())))
+            lab_r, real, pl = B.planted_topics(RP, CP, ref, cand, seed)
             out.append(dict(case=case, seed=seed, RP=RP, CP=CP, lab_r=lab_r, real=real, planted=pl))
             print(case, seed, len(ref), len(cand), len(pl), flush=True)
     return out

@@ -142,6 +142,33 @@ def make_case(case: str, seed: int, pool: list[dict], sources: dict) -> tuple[li
     return ref, cand
 
 
+def planted_topics(RP: np.ndarray, CP: np.ndarray, ref: list[dict], cand: list[dict], seed: int):
+    """(reference topic labels, real differences, planted topics) of one case, for the refparts / calibrated
+    experiments: k-means topics of the union's prompts at 1-5% of the reference, a seeded tune / heldout half,
+    and the keyword topics; each planted topic a dict with its members on both sides and its purity (share of
+    its reference rows' 10 nearest union rows that are in the topic)."""
+    from sklearn.cluster import KMeans
+
+    union = np.vstack([RP, CP])
+    labels = KMeans(K_TOPICS, n_init=3, random_state=1000 + seed).fit_predict(union)
+    lab_r, lab_c = labels[:len(ref)], labels[len(ref):]
+    nb, _ = nearest_neighbours(RP, union, k=11)
+    sr, sc = np.bincount(lab_r, minlength=K_TOPICS) / len(ref), np.bincount(lab_c, minlength=K_TOPICS) / len(cand)
+    real = {int(t) for t in np.flatnonzero(sr > 2 * sc)}
+    kt = [int(t) for t in np.flatnonzero((sr >= .01) & (sr <= .05))]
+    tune = set(np.random.default_rng(seed).permutation(kt)[: len(kt) // 2].tolist())
+    planted = [(f"k{t}", "tune" if t in tune else "heldout", lab_r == t, lab_c == t) for t in kt]
+    for name, pattern in KEYWORD_TOPICS.items():
+        m_r = np.array([bool(re.search(pattern, r["prompt"].lower())) for r in ref])
+        m_c = np.array([bool(re.search(pattern, r["prompt"].lower())) for r in cand])
+        if .01 <= m_r.mean() <= .05:
+            planted.append((name, "keyword", m_r, m_c))
+    topics = [dict(name=name, split=split, m_r=m_r, m_c=m_c,
+                   purity=float(np.concatenate([m_r, m_c])[nb[m_r, 1:]].mean()))
+              for name, split, m_r, m_c in planted]
+    return lab_r, real, topics
+
+
 # ---- methods ----------------------------------------------------------------------------------------------
 def gaps_union(R: np.ndarray, C: np.ndarray, **options) -> list[np.ndarray]:
     return [p.rows for p in union_pockets(R, C, **options)]

@@ -28,7 +28,6 @@ Topics, splits and scoring are bench/bench_coverage_prompts.py's (the same data,
 The default options were chosen on `tune` topics of alpaca-halves (session 8); report `heldout` and `keyword`.
 """
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -41,7 +40,6 @@ sys.path.insert(0, str(BENCH))
 RESULTS = BENCH / "results" / "coverage_refparts.json"
 import bench_coverage_prompts as B
 from mixmap.core.embed.registry import load_embedder
-from mixmap.core.vectors import nearest_neighbours
 
 from mixmap.core.coverage.union import ratio_bound, Pocket, _merge
 
@@ -97,24 +95,12 @@ def main():
         for seed in seeds:
             ref, cand = B.make_case(case, seed, pool, sources)
             RP, CP = vectors(ref, "prompt"), vectors(cand, "prompt")
-            labels = KMeans(B.K_TOPICS, n_init=3, random_state=1000 + seed).fit_predict(np.vstack([RP, CP]))
-            lab_r, lab_c = labels[:len(ref)], labels[len(ref):]
-            nb, _ = nearest_neighbours(RP, np.vstack([RP, CP]), k=11)
-            sr = np.bincount(lab_r, minlength=B.K_TOPICS) / len(ref); sc = np.bincount(lab_c, minlength=B.K_TOPICS) / len(cand)
-            real = {int(t) for t in np.flatnonzero(sr > 2 * sc)}
-            kt = [int(t) for t in np.flatnonzero((sr >= .01) & (sr <= .05))]
-            tune = set(np.random.default_rng(seed).permutation(kt)[: len(kt) // 2].tolist())
-            planted = [(f"k{t}", "tune" if t in tune else "heldout", lab_r == t, lab_c == t) for t in kt]
-            if "keyword" in splits:
-                for name, pat in B.KEYWORD_TOPICS.items():
-                    m_r = np.array([bool(re.search(pat, r["prompt"].lower())) for r in ref]); m_c = np.array([bool(re.search(pat, r["prompt"].lower())) for r in cand])
-                    if .01 <= m_r.mean() <= .05: planted.append((name, "keyword", m_r, m_c))
+            lab_r, real, topics = B.planted_topics(RP, CP, ref, cand, seed)
+            planted = [(t["name"], t["split"], t["m_r"], t["m_c"], t["purity"]) for t in topics]
             planted = [p for p in planted if p[1] in splits]
             thr = None
             t0 = time.time()
-            for name, split, m_r, m_c in planted:
-                member = np.concatenate([m_r, m_c])
-                purity = float(member[nb[m_r, 1:]].mean())
+            for name, split, m_r, m_c, purity in planted:
                 C = CP[~m_c]
                 for method in methods:
                     if method == "union":
