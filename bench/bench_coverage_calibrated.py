@@ -25,7 +25,6 @@ import numpy as np
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import bench_coverage_prompts as B
-from mixmap.core.embed.registry import load_embedder
 from mixmap.core.coverage.union import ratio_bound, union_pockets
 from mixmap.core.vectors import nearest_neighbours
 
@@ -34,17 +33,11 @@ N_PERM, LEVEL, MIN_REF, MAX_RATIO = 19, 0.05, 3, 0.5
 
 
 def build(cases, seeds):
-    vectors = B.Vectors(load_embedder(fast=True))
-    pool = B.alpaca(8000)
-    sources = {"gpt4t": B.alpaca_eval("gpt4_1106_preview"), "davinci": B.alpaca_eval("text_davinci_003"), "dolly": B.dolly()}
     out = []
-    for case in cases:
-        for seed in seeds:
-            ref, cand = B.make_case(case, seed, pool, sources)
-            RP, CP = vectors(ref, "prompt"), vectors(cand, "prompt")
-            lab_r, real, pl = B.planted_topics(RP, CP, ref, cand, seed)
-            out.append(dict(case=case, seed=seed, RP=RP, CP=CP, lab_r=lab_r, real=real, planted=pl))
-            print(case, seed, len(ref), len(cand), len(pl), flush=True)
+    for case, seed, ref, cand, RP, CP in B.prompt_cases(cases, seeds):
+        lab_r, real, pl = B.planted_topics(RP, CP, ref, cand, seed)
+        out.append(dict(case=case, seed=seed, RP=RP, CP=CP, lab_r=lab_r, real=real, planted=pl))
+        print(case, seed, len(ref), len(cand), len(pl), flush=True)
     return out
 
 def evaluate(data, method, splits=("tune",), cases=None):

@@ -142,6 +142,19 @@ def make_case(case: str, seed: int, pool: list[dict], sources: dict) -> tuple[li
     return ref, cand
 
 
+def prompt_cases(cases: list[str], seeds: list[int]):
+    """(case, seed, reference rows, candidate rows, their prompt vectors) for every case and seed (static model)."""
+    from mixmap.core.embed.registry import load_embedder
+
+    vectors = Vectors(load_embedder(fast=True))
+    pool = alpaca(8000)
+    sources = {"gpt4t": alpaca_eval("gpt4_1106_preview"), "davinci": alpaca_eval("text_davinci_003"), "dolly": dolly()}
+    for case in cases:
+        for seed in seeds:
+            ref, cand = make_case(case, seed, pool, sources)
+            yield case, seed, ref, cand, vectors(ref, "prompt"), vectors(cand, "prompt")
+
+
 def planted_topics(RP: np.ndarray, CP: np.ndarray, ref: list[dict], cand: list[dict], seed: int):
     """(reference topic labels, real differences, planted topics) of one case, for the refparts / calibrated
     experiments: k-means topics of the union's prompts at 1-5% of the reference, a seeded tune / heldout half,

@@ -39,7 +39,6 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 RESULTS = BENCH / "results" / "coverage_refparts.json"
 import bench_coverage_prompts as B
-from mixmap.core.embed.registry import load_embedder
 
 from mixmap.core.coverage.union import ratio_bound, Pocket, _merge
 
@@ -87,32 +86,26 @@ def multi_pockets(R, C, ks=(10, 20, 40, 80), seeds=(0, 1, 2), min_ref=3, n_perm=
 def main():
     cfg = json.loads(sys.argv[1]); splits = sys.argv[2].split(","); cases = sys.argv[3].split(","); seeds = [int(s) for s in sys.argv[4].split(",")]
     methods = sys.argv[5].split(",") if len(sys.argv) > 5 else ["refparts", "union"]
-    vectors = B.Vectors(load_embedder(fast=True))
-    pool = B.alpaca(8000)
-    sources = {"gpt4t": B.alpaca_eval("gpt4_1106_preview"), "davinci": B.alpaca_eval("text_davinci_003"), "dolly": B.dolly()}
     recs = []
-    for case in cases:
-        for seed in seeds:
-            ref, cand = B.make_case(case, seed, pool, sources)
-            RP, CP = vectors(ref, "prompt"), vectors(cand, "prompt")
-            lab_r, real, topics = B.planted_topics(RP, CP, ref, cand, seed)
-            planted = [(t["name"], t["split"], t["m_r"], t["m_c"], t["purity"]) for t in topics]
-            planted = [p for p in planted if p[1] in splits]
-            thr = None
-            t0 = time.time()
-            for name, split, m_r, m_c, purity in planted:
-                C = CP[~m_c]
-                for method in methods:
-                    if method == "union":
-                        gaps = B.gaps_union(RP, C, align=False)
-                    else:
-                        if thr is None:
-                            _, thr = multi_pockets(RP, CP, **cfg)
-                        gaps = [p.rows for p in multi_pockets(RP, C, **{**cfg, "n_perm": 0}, thr=thr)[0]]
-                    top = gaps[:3]; hits = [B.topic_of_gap(g, m_r) for g in top]
-                    others = [B.main_topic(g, lab_r) for g, h in zip(top, hits) if not h]
-                    recs.append(dict(case=case, seed=seed, topic=name, split=split, method=method, purity=purity, hit=any(hits), top3=len(top), false=len(others), false_real=sum(o in real for o in others), sizes=[len(g) for g in top], rank=next((i+1 for i, g in enumerate(gaps) if B.topic_of_gap(g, m_r)), None)))
-            print(case, seed, "thr", thr, f"{time.time()-t0:.0f}s", flush=True)
+    for case, seed, ref, cand, RP, CP in B.prompt_cases(cases, seeds):
+        lab_r, real, topics = B.planted_topics(RP, CP, ref, cand, seed)
+        planted = [(t["name"], t["split"], t["m_r"], t["m_c"], t["purity"]) for t in topics]
+        planted = [p for p in planted if p[1] in splits]
+        thr = None
+        t0 = time.time()
+        for name, split, m_r, m_c, purity in planted:
+            C = CP[~m_c]
+            for method in methods:
+                if method == "union":
+                    gaps = B.gaps_union(RP, C, align=False)
+                else:
+                    if thr is None:
+                        _, thr = multi_pockets(RP, CP, **cfg)
+                    gaps = [p.rows for p in multi_pockets(RP, C, **{**cfg, "n_perm": 0}, thr=thr)[0]]
+                top = gaps[:3]; hits = [B.topic_of_gap(g, m_r) for g in top]
+                others = [B.main_topic(g, lab_r) for g, h in zip(top, hits) if not h]
+                recs.append(dict(case=case, seed=seed, topic=name, split=split, method=method, purity=purity, hit=any(hits), top3=len(top), false=len(others), false_real=sum(o in real for o in others), sizes=[len(g) for g in top], rank=next((i+1 for i, g in enumerate(gaps) if B.topic_of_gap(g, m_r)), None)))
+        print(case, seed, "thr", thr, f"{time.time()-t0:.0f}s", flush=True)
     def summ(rs, tag):
         for method in methods:
             m = [r for r in rs if r["method"] == method]
