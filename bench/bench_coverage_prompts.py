@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from mixmap.core.coverage.analysis import coverage_radius  # noqa: E402
 from mixmap.core.coverage.local import gap_pockets, local_signal, score_units  # noqa: E402
+from mixmap.core.coverage.paired import find_pockets  # noqa: E402
 from mixmap.core.coverage.union import union_pockets  # noqa: E402
 from mixmap.core.vectors import nearest_neighbours  # noqa: E402
 
@@ -123,6 +124,16 @@ def make_case(case: str, seed: int, pool: list[dict], sources: dict) -> tuple[li
         order = rng.permutation(len(sources["gpt4t"]))
         half = len(order) // 2
         return [sources["gpt4t"][i] for i in order[:half]], [sources["davinci"][i] for i in order[half:]]
+    if case == "eval-paired":  # the same 805 prompts on both sides, answered by two models
+        return list(sources["gpt4t"]), list(sources["davinci"])
+    if case == "eval-paired-drop10":  # as eval-paired, and a filter also dropped 10% of the candidate at random
+        keep = np.sort(rng.permutation(len(sources["davinci"]))[: int(0.9 * len(sources["davinci"]))])
+        return list(sources["gpt4t"]), [sources["davinci"][i] for i in keep]
+    if case == "dolly-filtered":  # the candidate is the reference after a filter: the same rows, one topic gone
+        return list(sources["dolly"]), list(sources["dolly"])
+    if case == "alpaca-filtered-drop10":  # 3,000 Alpaca rows; the candidate lost 10% at random besides the topic
+        rows = [pool[i] for i in np.sort(rng.permutation(len(pool))[:3000])]
+        return rows, [rows[i] for i in np.sort(rng.permutation(3000)[:2700])]
     if case == "alpaca-halves":
         order = rng.permutation(len(pool))
         return [pool[i] for i in order[:1000]], [pool[i] for i in order[1000:1000 + ALPACA_ROWS]]
@@ -185,6 +196,12 @@ def planted_topics(RP: np.ndarray, CP: np.ndarray, ref: list[dict], cand: list[d
 # ---- methods ----------------------------------------------------------------------------------------------
 def gaps_union(R: np.ndarray, C: np.ndarray, **options) -> list[np.ndarray]:
     return [p.rows for p in union_pockets(R, C, **options)]
+
+
+def gaps_shipped(R: np.ndarray, C: np.ndarray, *, align: bool) -> list[np.ndarray]:
+    """What analyze_coverage runs: the paired scan when the candidate holds most reference rows, else union."""
+    _, dist = nearest_neighbours(R, C, k=1)
+    return [p.rows for p in find_pockets(R, C, dist[:, 0], align=align)[0]]
 
 
 def gaps_local(R: np.ndarray, C: np.ndarray) -> list[np.ndarray]:
@@ -255,7 +272,8 @@ def run(args) -> dict:
                 for side in args.sides:
                     R, C = vec[side][0], vec[side][1][keep]
                     for method in args.methods:
-                        gaps = gaps_union(R, C, align=side == "text") if method == "union" else gaps_local(R, C)
+                        gaps = (gaps_union(R, C, align=side == "text") if method == "union" else
+                                gaps_shipped(R, C, align=side == "text") if method == "shipped" else gaps_local(R, C))
                         top = gaps[:3]
                         hits = [topic_of_gap(g, m_r) for g in top]
                         others = [main_topic(g, lab_r) for g, h in zip(top, hits) if not h]

@@ -84,6 +84,9 @@ def coverage(ctx, name, ref, unit, top, percentile, on, as_json):
     data = report.to_dict(units=None if unit == "all" else [unit], top=top)
     lines = [(f"{name} covers {data['coverage_score']:.1%} of {ref} on the {data['on']} side "
               f"({data['covered_rows']}/{data['n_reference']} reference rows have a row within r={data['radius']:.3f})")]
+    if data["pocket_method"] == "paired":
+        lines.append(f"paired sets: {data['twin_share']:.0%} of the reference rows have a twin in {name}; "
+                     "gap pockets are where the rows without one concentrate")
     for kind, gaps in data["gaps"].items():
         lines.append(f"gaps by {kind}:")
         lines += [f"  {g['rank']:>2}. missing {g['missing_mass']:.1%}  ({g['n_ref']} ref / {g['n_cand']} rows)  "

@@ -96,6 +96,10 @@ with tab_ref:
                      "distances from each row to its nearest distinct row")
             c.metric("Reference rows", f"{report.n_reference:,}")
             d.metric("Rows with no close data", f"{int((~report.reference_rows['covered']).sum()):,}")
+            if report.pocket_method == "paired":
+                st.caption(f"Paired sets: {report.twin_share:.0%} of the reference rows have a twin in "
+                           f"{md(name)} (the same {md(report.on)}). A reference row counts as lacking data when its "
+                           "twin is gone; the gap pockets are where those rows concentrate.")
             gaps = report.gaps.get(unit, [])
             picked = st.session_state.get("coverage.gap_pick")
             picked = picked if isinstance(picked, int) and 1 <= picked <= len(gaps) else (1 if gaps else None)

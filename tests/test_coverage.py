@@ -416,14 +416,14 @@ def test_coverage_page_renders_in_a_real_browser(built_dataset, fake_embedder, t
 
 def test_the_style_offset_is_removed_on_whole_rows_only(built_dataset, fake_embedder, tmp_path, monkeypatch):
     """Prompt vectors carry no answer style; aligning them made broad false gaps (tests/test_coverage_null.py)."""
-    import mixmap.core.coverage.analysis as analysis
+    import mixmap.core.coverage.union as union
 
     register_embedder(fake_embedder)
     add_reference(built_dataset, write_jsonl(tmp_path / "ref.jsonl", _missing_topics()), name="evalset")
     ref = built_dataset.workspace.dataset("evalset")
     seen = []
-    real = analysis.union_pockets
-    monkeypatch.setattr(analysis, "union_pockets", lambda R, C, **kw: seen.append(kw["align"]) or real(R, C, **kw))
+    real = union.union_pockets
+    monkeypatch.setattr(union, "union_pockets", lambda R, C, **kw: seen.append(kw["align"]) or real(R, C, **kw))
     for on in ("prompt", "text"):
         analyze_coverage(built_dataset, ref, on=on)
     assert seen == [False, True]

@@ -28,6 +28,9 @@ Definitions (all in the candidate model's embedding space, cosine distance = 1 -
   resolutions. A broad region whose shares match is never a gap. Before issue 19 the pockets were the
   under-covered rows of the local signal, average-linkage clustered and ranked by z; under a style shift
   that ranked a broad matched region first (bench/bench_coverage_prompts.py, docs/coverage.md).
+  **Paired sets** (at least half the reference rows have a candidate twin within cosine 0.02: a filtered
+  copy of the reference, or its prompts answered again by another model) use `core/coverage/paired.py`
+  instead: the reference rows without a twin, scanned for where they concentrate, with a permutation cut.
 - **missing mass** of a gap = uncovered / reference rows, uncovered = its reference rows less what the
   candidate's rows there carry at the sets' overall ratio (pockets) or the summed uncovered weights (other
   units). The global max(0, reference share - candidate share) is kept as `mass_difference`.
@@ -55,7 +58,8 @@ from mixmap.core.coverage.placement import (  # noqa: F401  (re-exported: the pu
     references_of,
     register_embedder,
 )
-from mixmap.core.coverage.union import pocket_labels, union_pockets
+from mixmap.core.coverage.paired import find_pockets, twin_share
+from mixmap.core.coverage.union import pocket_labels
 from mixmap.core.embed.prompts import SIDES, has_prompt_side, prompt_key
 from mixmap.core.vectors import nearest_neighbours, unit_rows
 
@@ -148,6 +152,8 @@ class CoverageReport:
     reference_rows: pd.DataFrame  # id, x, y, nearest_id, distance, covered, local_reference_share, under_covered,
     # and the unit of each kind (-1: none; for `cluster`, a row that is not under-covered)
     density: DensityGrid | None = None
+    pocket_method: str = "union"  # "paired": the candidate holds most reference rows (core/coverage/paired.py)
+    twin_share: float = 0.0  # reference rows with a candidate twin (cosine distance <= paired.TWIN_DISTANCE)
 
     def to_dict(self, *, units: list[str] | None = None, top: int | None = None) -> dict:
         return {
@@ -157,6 +163,7 @@ class CoverageReport:
                                  "cosine distances",
             "n_reference": self.n_reference, "n_candidate": self.n_candidate,
             "covered_rows": int(self.reference_rows["covered"].sum()),
+            "pocket_method": self.pocket_method, "twin_share": round(self.twin_share, 4),
             "gaps": {unit: [g.to_dict() for g in gaps[:top]] for unit, gaps in self.gaps.items()
                      if units is None or unit in units},
         }
@@ -235,7 +242,10 @@ def analyze_coverage(candidate, reference, *, on: str | None = None, percentile:
     # the style offset is removed on whole-row vectors only: prompt vectors carry no answer style, and on them
     # the shift found between two random halves of one prompt set made 39-72-row gaps that are not there
     # (bench/bench_coverage_prompts.py, eval-halves; tests/test_coverage_null.py)
-    pockets = union_pockets(R, C, seed=seed, align=on == "text")
+    # when the candidate holds most of the reference's own rows (a filtered copy, the same prompts answered
+    # again), a row is covered when its twin is there, and the pockets are where the lost rows concentrate
+    # (core/coverage/paired.py; union regions found 11% of the topics removed there)
+    pockets, pocket_method = find_pockets(R, C, nn_dist, seed=seed, align=on == "text")
     ref_units["cluster"] = pocket_labels(len(R), pockets)
     cand_xy, ref_xy = _aligned_xy(candidate, cand_ids), _aligned_xy(reference, ref_ids)
     density = None
@@ -301,7 +311,8 @@ def analyze_coverage(candidate, reference, *, on: str | None = None, percentile:
     return CoverageReport(candidate=candidate.name, reference=reference.name, model=str(candidate.meta.get("model")), on=on,
                           percentile=float(percentile), radius=radius, score=float(covered.mean()),
                           n_reference=len(ref_ids), n_candidate=len(cand_ids), gaps=gaps, units=tables,
-                          reference_rows=ref_rows, density=density)
+                          reference_rows=ref_rows, density=density, pocket_method=pocket_method,
+                          twin_share=twin_share(nn_dist))
 
 
 def _pocket_table(pockets, n_reference: int, n_candidate: int) -> pd.DataFrame:
