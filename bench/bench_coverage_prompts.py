@@ -204,6 +204,41 @@ def gaps_shipped(R: np.ndarray, C: np.ndarray, *, align: bool) -> list[np.ndarra
     return [p.rows for p in find_pockets(R, C, dist[:, 0], align=align)[0]]
 
 
+def gaps_scan(R: np.ndarray, C: np.ndarray, scales=(5, 10, 20, 40, 80), n_perm: int = 99, alpha: float = 0.05,
+              max_ratio: float = 0.5, seed: int = 42) -> list[np.ndarray]:
+    """Experiment (not shipped): the paired scan's statistic on union neighbourhoods. Every union row with its k
+    nearest union rows is a region; Kulldorff's Bernoulli log-likelihood ratio of reference vs candidate rows
+    ranks it; a permutation of the labels over the same regions sets the cut; candidate share <= max_ratio."""
+    from mixmap.core.coverage.paired import _entropy_terms
+
+    n_r, n_c = len(R), len(C)
+    union = np.vstack([R, C])
+    nb, _ = nearest_neighbours(union, union, k=max(scales), skip=np.arange(len(union)))
+    sizes = np.asarray(scales) + 1
+
+    def scores(is_ref):
+        a = is_ref[:, None] + np.cumsum(is_ref[nb], axis=1)[:, np.asarray(scales) - 1]
+        b = sizes - a
+        llr = _entropy_terms(a, b) + _entropy_terms(n_r - a, n_c - b) - _entropy_terms(n_r, n_c)
+        ok = (a / sizes > (n_r - a) / np.maximum(len(union) - sizes, 1)) & (a >= 3)
+        ok &= (b / n_c) <= max_ratio * (a / n_r)
+        return np.where(ok, llr, 0.0)
+
+    rng = np.random.default_rng(seed)
+    is_ref = np.r_[np.ones(n_r, dtype=np.int64), np.zeros(n_c, dtype=np.int64)]
+    score = scores(is_ref)
+    null = np.array([scores(rng.permutation(is_ref)).max() for _ in range(n_perm)])
+    cut = float(np.quantile(null, 1 - alpha))
+    centre, scale = np.nonzero(score > cut)
+    pockets: list[np.ndarray] = []
+    for i in np.argsort(-score[centre, scale], kind="stable"):
+        members = np.r_[centre[i], nb[centre[i], : scales[scale[i]]]]
+        rows = np.sort(members[members < n_r])
+        if not any(np.intersect1d(rows, p).size >= 0.5 * min(len(rows), len(p)) for p in pockets):
+            pockets.append(rows)
+    return pockets
+
+
 def gaps_local(R: np.ndarray, C: np.ndarray) -> list[np.ndarray]:
     """The ranking before issue 19: per-row k-NN binomial test, average-linkage pockets, ranked by z."""
     import pandas as pd
@@ -273,7 +308,8 @@ def run(args) -> dict:
                     R, C = vec[side][0], vec[side][1][keep]
                     for method in args.methods:
                         gaps = (gaps_union(R, C, align=side == "text") if method == "union" else
-                                gaps_shipped(R, C, align=side == "text") if method == "shipped" else gaps_local(R, C))
+                                gaps_shipped(R, C, align=side == "text") if method == "shipped" else
+                                gaps_scan(R, C) if method == "scan" else gaps_local(R, C))
                         top = gaps[:3]
                         hits = [topic_of_gap(g, m_r) for g in top]
                         others = [main_topic(g, lab_r) for g, h in zip(top, hits) if not h]

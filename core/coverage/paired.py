@@ -21,7 +21,7 @@ twinned rows of its neighbours, so the region's counts barely move. Here:
    rows are mostly (MERGE_OVERLAP) in a pocket already taken is that place again and adds only its centre
    (when that row is missing): a significant region's centre lies in the hole, while its other members
    may be rows lost at random around it (measured on synthetic clusters with 10% random loss: adding all
-   of them made the pocket 27% rows of other topics).
+   of them made the pocket 27% rows of other topics, one seed).
 
 Above MAX_ROWS reference rows the scan runs on a seeded sample of them (the regions need a reference k-NN
 graph, quadratic in rows); pockets then hold sampled rows only.
