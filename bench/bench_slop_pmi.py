@@ -8,6 +8,9 @@ pseudo-tokens, as slop v2 shrinks its log-prob (toward 0, not a data mean, so no
 Evaluated with bench_slop_lm's doubly-held-out procedure (every human source x generator family pair left out
 of the fit that scores it), against the shipped two-feature slop v2 in the same run.
 Usage: flock /tmp/mixmap-cpu.lock .venv/bin/python bench/bench_slop_pmi.py  -> bench/results/slop_pmi.json
+  --contrast forum: the second pass frames the same prompt and response as plain forum text (a person's reply)
+  instead of an empty prompt, so the feature is the *assistant gain*, log p(token | as the assistant) -
+  log p(token | as a forum reply)  -> bench/results/slop_forum.json (cache: lm_tokens.py --model smollm2-forum)
 """
 from __future__ import annotations
 
@@ -51,10 +54,16 @@ def pmi_features(corpus, with_prompt: dict, without: dict) -> tuple[np.ndarray, 
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contrast", choices=["noprompt", "forum"], default="noprompt")
+    contrast = parser.parse_args().contrast
+    out = OUT if contrast == "noprompt" else OUT.with_name("slop_forum.json")
     corpus = sample()
     y, fam = corpus["label"].to_numpy(), corpus["family"].to_numpy()
     rows = token_rows(corpus, score=False)
-    rows0 = token_rows(corpus, model="smollm2-noprompt")  # not committed: scored here on first run (~3 min)
+    rows0 = token_rows(corpus, model=f"smollm2-{contrast}")  # not committed: scored here on first run (~3-10 min)
     feats = S.corpus_features(corpus, rows)
     pmi, n = pmi_features(corpus, rows, rows0)
     aligned = np.isfinite(pmi)
@@ -69,7 +78,8 @@ def main() -> None:
         result["configs"][name] = {k: v for k, v in held.items() if k not in ("p",)}
         print(name, json.dumps({k: held[k] for k in ("doubly_held_out", "pairs_mean", "pairs_min", "unseen_human")}),
               flush=True)
-    OUT.write_text(json.dumps(result, indent=1) + "\n")
+    result["contrast"] = contrast
+    out.write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps({k: result[k] for k in ("aligned_rows", "single_signal_auroc_higher_is_machine", "mean_pmi")},
                      indent=1))
 

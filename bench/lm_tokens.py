@@ -28,7 +28,17 @@ CACHE = BENCH / "results" / "lm_tokens_cache.parquet"  # SmolLM2 (the default mo
 CACHES = {"smollm2": CACHE, "gemma3": BENCH / "results" / "lm_tokens_cache_gemma3.parquet",
           # the same responses scored with an empty prompt: log p(response | prompt) - log p(response) is how
           # much the prompt explains the response (pointwise mutual information)
-          "smollm2-noprompt": BENCH / "results" / "lm_tokens_cache_noprompt.parquet"}
+          "smollm2-noprompt": BENCH / "results" / "lm_tokens_cache_noprompt.parquet",
+          # the same prompts and responses as plain forum text, no chat template: log p(response | as the
+          # assistant) - log p(response | as a person's reply) is how much the assistant framing explains it
+          "smollm2-forum": BENCH / "results" / "lm_tokens_cache_forum.parquet"}
+FORUM = "A question posted on a forum:\n{prompt}\n\nA reply from another user:\n"
+
+
+def _forum_ids(tokenizer, messages: list[dict]) -> list[int]:
+    """The chat context as plain forum text (stands in for the chat template in `--model smollm2-forum`)."""
+    prompt = "\n\n".join(m["content"] for m in messages if m.get("content"))
+    return tokenizer(FORUM.format(prompt=prompt), add_special_tokens=False)["input_ids"]
 MAX_TOKENS = 128
 # rows sampled per source key (aeval: each AlpacaEval generator); every human source is big enough to be held
 # out in turn with a few hundred rows, every generator family with 40+
@@ -74,7 +84,11 @@ def token_rows(frame: pd.DataFrame, *, chunk: int = 100, model: str = "smollm2",
     if shuffle:  # a seeded order: a cache cut short is a random subset of every source, not the first sources
         todo = todo.sample(frac=1.0, random_state=0)
     if len(todo) and score:
-        lm = load_model(model.removesuffix("-noprompt"))
+        lm = load_model(model.removesuffix("-noprompt").removesuffix("-forum"))
+        if model.endswith("-forum"):
+            import mixmap.core.quality.lm as lm_module
+
+            lm_module._chat_ids = _forum_ids
         started, tokens = time.perf_counter(), 0
         for s in range(0, len(todo), chunk):
             part = todo.iloc[s : s + chunk]
