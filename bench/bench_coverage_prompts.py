@@ -126,14 +126,16 @@ def make_case(case: str, seed: int, pool: list[dict], sources: dict) -> tuple[li
         return [sources["gpt4t"][i] for i in order[:half]], [sources["davinci"][i] for i in order[half:]]
     if case == "eval-paired":  # the same 805 prompts on both sides, answered by two models
         return list(sources["gpt4t"]), list(sources["davinci"])
-    if case == "eval-paired-drop10":  # as eval-paired, and a filter also dropped 10% of the candidate at random
-        keep = np.sort(rng.permutation(len(sources["davinci"]))[: int(0.9 * len(sources["davinci"]))])
+    if case.startswith("eval-paired-drop"):  # as eval-paired, and a filter also dropped N% of the candidate at random
+        share = 1 - int(case.removeprefix("eval-paired-drop")) / 100
+        keep = np.sort(rng.permutation(len(sources["davinci"]))[: int(share * len(sources["davinci"]))])
         return list(sources["gpt4t"]), [sources["davinci"][i] for i in keep]
     if case == "dolly-filtered":  # the candidate is the reference after a filter: the same rows, one topic gone
         return list(sources["dolly"]), list(sources["dolly"])
-    if case == "alpaca-filtered-drop10":  # 3,000 Alpaca rows; the candidate lost 10% at random besides the topic
+    if case.startswith("alpaca-filtered-drop"):  # 3,000 Alpaca rows; the candidate lost N% at random besides the topic
         rows = [pool[i] for i in np.sort(rng.permutation(len(pool))[:3000])]
-        return rows, [rows[i] for i in np.sort(rng.permutation(3000)[:2700])]
+        kept = int(3000 * (1 - int(case.removeprefix("alpaca-filtered-drop")) / 100))
+        return rows, [rows[i] for i in np.sort(rng.permutation(3000)[:kept])]
     if case == "alpaca-halves":
         order = rng.permutation(len(pool))
         return [pool[i] for i in order[:1000]], [pool[i] for i in order[1000:1000 + ALPACA_ROWS]]
