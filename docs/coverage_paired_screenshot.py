@@ -10,15 +10,13 @@ so the page says so and the first gap should be the removed poems.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from docs.coverage_screenshot import shoot_first_gap
-from tests.browser import browser_page, running_app
+from docs.coverage_screenshot import coverage_app, shoot_first_gap
 
 DOCS = ROOT / "docs"
 EVAL = ROOT.parent / "shared" / "data" / "alpaca_eval_model_outputs" / "results"
@@ -53,10 +51,7 @@ def build(workspace: Path) -> None:
 
 
 def main(workspace: Path, *, out: Path = DOCS / "coverage_paired.png") -> None:
-    if not (workspace / "datasets" / "instructions").is_dir():
-        build(workspace)
-    os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"  # others' edits must not reload the app mid-shot
-    with running_app(workspace, timeout=180) as url, browser_page(viewport=(1400, 2100)) as page:
+    with coverage_app(workspace, build) as (url, page):
         shoot_first_gap(page, url, out, also_wait_for="Paired sets")
 
 

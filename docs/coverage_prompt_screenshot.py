@@ -10,15 +10,14 @@ text-davinci-003. The page is shown on the prompt side (the default) with the fi
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from docs.coverage_screenshot import shoot_first_gap
-from tests.browser import browser_page, exceptions_on_page, running_app, wait_for_app
+from docs.coverage_screenshot import coverage_app, shoot_first_gap
+from tests.browser import exceptions_on_page, wait_for_app
 
 DOCS = ROOT / "docs"
 DATA = ROOT.parent / "shared" / "data"
@@ -55,10 +54,7 @@ def build(workspace: Path) -> None:
 
 
 def main(workspace: Path, *, out: Path = DOCS / "coverage_prompt.png") -> None:
-    if not (workspace / "datasets" / "instructions").is_dir():
-        build(workspace)
-    os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"  # others' edits must not reload the app mid-shot
-    with running_app(workspace, timeout=180) as url, browser_page(viewport=(1400, 2100)) as page:
+    with coverage_app(workspace, build) as (url, page):
         shoot_first_gap(page, url, out, also_wait_for="Compared on")
         page.get_by_text("whole rows (text)").first.click()  # the switch: same page on the text side
         wait_for_app(page, 180_000)

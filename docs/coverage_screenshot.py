@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,16 @@ def build(workspace: Path) -> None:
     save_spec(ws, parse_spec(SPEC))
 
 
+@contextmanager
+def coverage_app(workspace: Path, build, *, viewport: tuple[int, int] = (1400, 2100)):
+    """(url, page): the app on `workspace` (made by `build(workspace)` on first use) in headless chromium."""
+    if not (workspace / "datasets" / "instructions").is_dir():
+        build(workspace)
+    os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"  # others' edits must not reload the app mid-shot
+    with running_app(workspace, timeout=180) as url, browser_page(viewport=viewport) as page:
+        yield url, page
+
+
 def shoot_first_gap(page, url: str, out: Path, *, also_wait_for: str | None = None) -> None:
     """Open the Coverage page of the `instructions` dataset, wait for its map and first gap, save the page."""
     page.goto(url)
@@ -95,10 +106,7 @@ def shoot_first_gap(page, url: str, out: Path, *, also_wait_for: str | None = No
 
 
 def main(workspace: Path, *, all_tabs: bool = False, out: Path = DOCS / "coverage.png") -> None:
-    if not (workspace / "datasets" / "instructions").is_dir():
-        build(workspace)
-    os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"  # others' edits must not reload the app mid-shot
-    with running_app(workspace, timeout=180) as url, browser_page(viewport=(1400, 2300)) as page:
+    with coverage_app(workspace, build, viewport=(1400, 2300)) as (url, page):
         shoot_first_gap(page, url, out)
         for tab in ("Spec coverage", "Sources", "Diversity") if all_tabs else ():
             page.get_by_role("tab", name=tab).click()

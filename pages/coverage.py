@@ -127,7 +127,10 @@ with tab_ref:
                            "sets' overall ratio (estimated); z: how far that is from chance (gap pockets: -log10 of the "
                            "region's binomial tail); data/reference (bound): upper 95% bound of the data's share over "
                            "the reference's share there, the pockets' ranking (lower = surer gap); missing mass: rows "
-                           "lacking data as a share of the reference; within r: reference rows with a data row within r.")
+                           "lacking data as a share of the reference; within r: reference rows with a data row within r."
+                           + (" Paired sets: z is -log10 of the scan's permutation p-value (at most 2 with 99 "
+                              "permutations), and every row listed has no twin in the data."
+                              if report.pocket_method == "paired" else ""))
                 st.dataframe(table, hide_index=True, width="stretch", key="coverage.gaps", on_select=_remember_gap,
                              selection_mode="single-row", column_config={
                                  c: st.column_config.NumberColumn(format="percent") for c in ("missing mass", "within r")})
