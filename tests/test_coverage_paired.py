@@ -110,3 +110,39 @@ def test_analyze_coverage_of_a_filtered_copy_names_what_the_filter_removed(built
     assert {topic[i] for i in first} <= {"law", "music"} and len(first) >= 10
     found = [i for gap in report.gaps["cluster"][:2] for i in gap.reference_ids]
     assert {topic[i] for i in found} <= {"law", "music"} and len(set(found)) >= 16  # nothing else, most of them
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_paired_pockets_are_disjoint_missing_rows_best_first(seed):
+    """Invariants on random data with one lost topic and random loss of 0-40%: every pocket row is a reference row
+    with no twin, no row is in two pockets, each pocket has at least 3 rows, and p-values never decrease."""
+    reference, labels = _clusters(seed, n_clusters=12 + seed, per=30)
+    rng = np.random.default_rng(seed)
+    missing = (labels == 0) | (rng.random(len(labels)) < 0.08 * (seed % 6))
+    pockets = paired_pockets(reference, np.where(missing, 0.5, 0.0), seed=seed)
+    rows = np.concatenate([p.rows for p in pockets]) if pockets else np.zeros(0, dtype=int)
+    assert len(rows) == len(set(rows.tolist()))
+    assert missing[rows].all() and ((rows >= 0) & (rows < len(reference))).all()
+    assert all(len(p.rows) >= 3 and p.n_ref == len(p.rows) for p in pockets)
+    assert [p.p_value for p in pockets] == sorted(p.p_value for p in pockets)
+    assert pockets and (labels[pockets[0].rows] == 0).mean() > 0.5  # the lost topic comes first
+
+
+def test_cli_coverage_says_when_the_sets_are_paired(built_dataset, fake_embedder, tmp_path):
+    from click.testing import CliRunner
+
+    from mixmap.cli.main import main
+    from mixmap.core.embed.registry import register_embedder
+    from tests.conftest import synthetic_rows, write_jsonl
+    from tests.test_coverage import _missing_topics
+
+    register_embedder(fake_embedder)
+    root = str(built_dataset.workspace.root)
+    runner = CliRunner()
+    before = write_jsonl(tmp_path / "before.jsonl", synthetic_rows() + _missing_topics())
+    assert runner.invoke(main, ["--workspace", root, "reference", "add", "synth", str(before), "--as", "before"]).exit_code == 0
+    out = runner.invoke(main, ["--workspace", root, "coverage", "synth", "--reference", "before"])
+    assert out.exit_code == 0, out.output
+    assert "paired sets: 89% of the reference rows have a twin in synth" in out.output
+    data = runner.invoke(main, ["--workspace", root, "coverage", "synth", "--reference", "before", "--json"]).output
+    assert json.loads(data)["pocket_method"] == "paired"

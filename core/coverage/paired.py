@@ -21,7 +21,8 @@ twinned rows of its neighbours, so the region's counts barely move. Here:
    rows are mostly (MERGE_OVERLAP) in a pocket already taken is that place again and adds only its centre
    (when that row is missing): a significant region's centre lies in the hole, while its other members
    may be rows lost at random around it (measured on synthetic clusters with 10% random loss: adding all
-   of them made the pocket 27% rows of other topics, one seed).
+   of them made the pocket 27% rows of other topics, one seed). Pockets are disjoint: a later pocket leaves
+   out rows an earlier one holds.
 
 Above MAX_ROWS reference rows the scan runs on a seeded sample of them (the regions need a reference k-NN
 graph, quadratic in rows); pockets then hold sampled rows only.
@@ -60,7 +61,7 @@ def _entropy_terms(a, b):
 
 
 def _scores(missing: np.ndarray, neighbours: np.ndarray, scales: tuple[int, ...], min_rows: int):
-    """Per (row, scale) region: the scan's log-likelihood ratio (0 where not a gap) and the missing count."""
+    """Per (row, scale) region: the scan's log-likelihood ratio (0 where not a gap)."""
     n, total = len(missing), int(missing.sum())
     sizes = np.asarray(scales) + 1
     a = missing[:, None] + np.cumsum(missing[neighbours], axis=1)[:, np.asarray(scales) - 1]
@@ -68,7 +69,7 @@ def _scores(missing: np.ndarray, neighbours: np.ndarray, scales: tuple[int, ...]
     llr = (_entropy_terms(a, b) + _entropy_terms(total - a, (n - total) - b)
            - _entropy_terms(total, n - total))
     higher = a / sizes > (total - a) / np.maximum(n - sizes, 1)
-    return np.where(higher & (a >= min_rows), llr, 0.0), a
+    return np.where(higher & (a >= min_rows), llr, 0.0)
 
 
 def paired_pockets(reference: np.ndarray, candidate_distance: np.ndarray, *, scales: tuple[int, ...] = SCALES,
@@ -88,8 +89,8 @@ def paired_pockets(reference: np.ndarray, candidate_distance: np.ndarray, *, sca
         return []
     scales = tuple(k for k in scales if k < n) or (n - 1,)
     neighbours, _ = nearest_neighbours(reference[rows], reference[rows], k=max(scales), skip=np.arange(n))
-    score, count = _scores(missing, neighbours, scales, min_rows)
-    null = np.array([_scores(rng.permutation(missing), neighbours, scales, min_rows)[0].max()
+    score = _scores(missing, neighbours, scales, min_rows)
+    null = np.array([_scores(rng.permutation(missing), neighbours, scales, min_rows).max()
                      for _ in range(n_perm)])
     cut = max(float(np.quantile(null, 1 - alpha)), 0.0)
     centre, scale = np.nonzero(score > cut)
@@ -100,10 +101,14 @@ def paired_pockets(reference: np.ndarray, candidate_distance: np.ndarray, *, sca
         lost = np.sort(members[missing[members] == 1])
         for pocket in pockets:
             if np.intersect1d(lost, pocket.rows).size >= MERGE_OVERLAP * min(len(lost), len(pocket.rows)):
-                if missing[c]:  # the region's centre is inside the hole: a row the first region may have missed
+                if missing[c] and not any(c in p.rows for p in pockets):  # a centre inside the hole, not yet taken
                     pocket.rows = np.union1d(pocket.rows, [c])
                 break
         else:
+            taken = np.concatenate([p.rows for p in pockets]) if pockets else np.zeros(0, dtype=np.int64)
+            lost = np.setdiff1d(lost, taken)  # pockets are disjoint: a row lacking data is counted once
+            if len(lost) < min_rows:
+                continue
             p_value = float((np.sum(null >= score[c, s]) + 1) / (n_perm + 1))
             pockets.append(Pocket(rows=lost, ratio_bound=float(ratio_bound(len(lost), 0, n, n)), ratio=0.0,
                                   n_ref=len(lost), n_cand=0, p_value=p_value))
