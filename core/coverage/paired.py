@@ -21,8 +21,8 @@ twinned rows of its neighbours, so the region's counts barely move. Here:
    rows are mostly (MERGE_OVERLAP) in a pocket already taken is that place again and adds only its centre
    (when that row is missing): a significant region's centre lies in the hole, while its other members
    may be rows lost at random around it (measured on synthetic clusters with 10% random loss: adding all
-   of them made the pocket 27% rows of other topics, one seed). Pockets are disjoint: a later pocket leaves
-   out rows an earlier one holds.
+   of them made the pocket 27% rows of other topics, one seed). Pockets are disjoint: a later region leaves
+   out rows an earlier pocket holds, and what is left must beat the cut on its own.
 
 Above MAX_ROWS reference rows the scan runs on a seeded sample of them (the regions need a reference k-NN
 graph, quadratic in rows); pockets then hold sampled rows only.
@@ -60,16 +60,21 @@ def _entropy_terms(a, b):
         return np.where(a > 0, a * np.log(a / n), 0.0) + np.where(b > 0, b * np.log(b / n), 0.0)
 
 
-def _scores(missing: np.ndarray, neighbours: np.ndarray, scales: tuple[int, ...], min_rows: int):
-    """Per (row, scale) region: the scan's log-likelihood ratio (0 where not a gap)."""
-    n, total = len(missing), int(missing.sum())
-    sizes = np.asarray(scales) + 1
-    a = missing[:, None] + np.cumsum(missing[neighbours], axis=1)[:, np.asarray(scales) - 1]
-    b = sizes - a
+def _region_llr(a, size, n: int, total: int, min_rows: int):
+    """Kulldorff's Bernoulli log-likelihood ratio of regions holding `a` missing rows out of `size`, among `n`
+    rows of which `total` are missing; 0 where the missing share inside is not higher or a < min_rows."""
+    a, size = np.asarray(a), np.asarray(size)
+    b = size - a
     llr = (_entropy_terms(a, b) + _entropy_terms(total - a, (n - total) - b)
            - _entropy_terms(total, n - total))
-    higher = a / sizes > (total - a) / np.maximum(n - sizes, 1)
+    higher = a / np.maximum(size, 1) > (total - a) / np.maximum(n - size, 1)
     return np.where(higher & (a >= min_rows), llr, 0.0)
+
+
+def _scores(missing: np.ndarray, neighbours: np.ndarray, scales: tuple[int, ...], min_rows: int):
+    """Per (row, scale) region: the scan's log-likelihood ratio (0 where not a gap)."""
+    a = missing[:, None] + np.cumsum(missing[neighbours], axis=1)[:, np.asarray(scales) - 1]
+    return _region_llr(a, np.asarray(scales) + 1, len(missing), int(missing.sum()), min_rows)
 
 
 def paired_pockets(reference: np.ndarray, candidate_distance: np.ndarray, *, scales: tuple[int, ...] = SCALES,
@@ -95,6 +100,7 @@ def paired_pockets(reference: np.ndarray, candidate_distance: np.ndarray, *, sca
     cut = max(float(np.quantile(null, 1 - alpha)), 0.0)
     centre, scale = np.nonzero(score > cut)
     pockets: list[Pocket] = []
+    strength: list[float] = []
     for i in np.argsort(-score[centre, scale], kind="stable"):
         c, s = centre[i], scale[i]
         members = np.r_[c, neighbours[c, : scales[s]]]
@@ -105,13 +111,19 @@ def paired_pockets(reference: np.ndarray, candidate_distance: np.ndarray, *, sca
                     pocket.rows = np.union1d(pocket.rows, [c])
                 break
         else:
+            # pockets are disjoint: a row lacking data is counted once, and what a region adds beyond the
+            # pockets before it must still beat the cut on its own (else it is the border of a pocket taken)
             taken = np.concatenate([p.rows for p in pockets]) if pockets else np.zeros(0, dtype=np.int64)
-            lost = np.setdiff1d(lost, taken)  # pockets are disjoint: a row lacking data is counted once
-            if len(lost) < min_rows:
+            free = np.setdiff1d(members, taken)
+            lost = free[missing[free] == 1]
+            own = float(_region_llr(len(lost), len(free), n, int(missing.sum()), min_rows))
+            if own <= cut:
                 continue
-            p_value = float((np.sum(null >= score[c, s]) + 1) / (n_perm + 1))
+            p_value = float((np.sum(null >= own) + 1) / (n_perm + 1))
             pockets.append(Pocket(rows=lost, ratio_bound=float(ratio_bound(len(lost), 0, n, n)), ratio=0.0,
                                   n_ref=len(lost), n_cand=0, p_value=p_value))
+            strength.append(own)
+    pockets = [pockets[i] for i in np.argsort(-np.asarray(strength), kind="stable")]  # by what each adds
     for pocket in pockets:
         pocket.rows = rows[pocket.rows]
         pocket.n_ref = len(pocket.rows)
