@@ -9,7 +9,7 @@ twin is there. Density comparisons miss this: measured on bench/bench_coverage_p
 twinned rows of its neighbours, so the region's counts barely move. Here:
 
 1. the sets are **paired** when at least PAIRED_SHARE of the reference rows have a twin (nearest candidate
-   within TWIN_DISTANCE, cosine); otherwise `coverage_pockets` uses the union pockets;
+   within TWIN_DISTANCE, cosine); otherwise `find_pockets` uses the union pockets;
 2. a reference row without a twin is **missing**; the missing rows are scanned for places where they
    concentrate: every reference row with its k nearest reference rows, k in SCALES, is a region, scored by
    Kulldorff's Bernoulli log-likelihood ratio (missing share inside above the share outside);
