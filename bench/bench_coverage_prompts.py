@@ -211,7 +211,7 @@ def gaps_scan(R: np.ndarray, C: np.ndarray, scales=(5, 10, 20, 40, 80), n_perm: 
     """Experiment (not shipped): the paired scan's statistic on union neighbourhoods. Every union row with its k
     nearest union rows is a region; Kulldorff's Bernoulli log-likelihood ratio of reference vs candidate rows
     ranks it; a permutation of the labels over the same regions sets the cut; candidate share <= max_ratio."""
-    from mixmap.core.coverage.paired import _entropy_terms
+    from mixmap.core.coverage.paired import _region_llr
 
     n_r, n_c = len(R), len(C)
     union = np.vstack([R, C])
@@ -220,11 +220,8 @@ def gaps_scan(R: np.ndarray, C: np.ndarray, scales=(5, 10, 20, 40, 80), n_perm: 
 
     def scores(is_ref):
         a = is_ref[:, None] + np.cumsum(is_ref[nb], axis=1)[:, np.asarray(scales) - 1]
-        b = sizes - a
-        llr = _entropy_terms(a, b) + _entropy_terms(n_r - a, n_c - b) - _entropy_terms(n_r, n_c)
-        ok = (a / sizes > (n_r - a) / np.maximum(len(union) - sizes, 1)) & (a >= 3)
-        ok &= (b / n_c) <= max_ratio * (a / n_r)
-        return np.where(ok, llr, 0.0)
+        llr = _region_llr(a, sizes, len(union), n_r, 3)  # the paired scan's statistic, reference rows as "missing"
+        return np.where((sizes - a) / n_c <= max_ratio * (a / n_r), llr, 0.0)
 
     rng = np.random.default_rng(seed)
     is_ref = np.r_[np.ones(n_r, dtype=np.int64), np.zeros(n_c, dtype=np.int64)]
